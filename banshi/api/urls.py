@@ -1,0 +1,3 @@
+from banshi.api.views import api
+
+__all__ = ["api"]

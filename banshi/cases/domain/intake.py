@@ -1,0 +1,172 @@
+"""Registering a demand: one function for every channel (console, portal, API, import, Open311)."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from banshi.cases.enums import CaseType, Channel, Urgency
+from banshi.cases.models import Case
+from banshi.cases.workflow import record_registration
+from banshi.core.errors import InvalidInput
+from banshi.core.privacy import id_number_normalise, phone_normalise
+from banshi.orgs.models import Grid, Person, Region, Unit
+from banshi.sla.models import Policy
+from banshi.sla.policies import CHANNEL_POLICY, DEFAULT_POLICY_CODE
+
+MAX_CONTENT = 5000
+BACKDATE_LIMIT = timedelta(days=366)
+CLOCK_SKEW = timedelta(minutes=5)
+_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+
+@dataclass
+class CaseInput:
+    type: str
+    channel: str
+    content: str
+    title: str = ""
+    citizen_name: str = ""
+    citizen_phone: str = ""
+    citizen_id_number: str = ""
+    anonymous: bool = False
+    confidential: bool = False
+    address: str = ""
+    region_code: str | None = None
+    grid_id: int | None = None
+    category: str = ""
+    urgency: str = Urgency.NORMAL
+    received_at: datetime | None = None
+    policy_code: str | None = None
+    service_point_id: int | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def tracking_code_new() -> str:
+    return "".join(secrets.choice(_CODE_ALPHABET) for _ in range(10))
+
+
+def _choice(value: str, choices: type[Any], what: str) -> str:
+    if value not in choices.values:
+        raise InvalidInput(_("%(what)s不正确：%(value)s") % {"what": what, "value": value}, code=f"invalid_{what}")
+    return value
+
+
+def case_input_clean(data: CaseInput, *, now: datetime) -> CaseInput:
+    """Validate and normalise; raises InvalidInput with a Chinese message."""
+    _choice(data.type, CaseType, "类型")
+    _choice(data.channel, Channel, "渠道")
+    _choice(data.urgency, Urgency, "紧急程度")
+    data.content = (data.content or "").strip()
+    if not data.content:
+        raise InvalidInput(_("诉求内容不能为空。"), code="content_required")
+    if len(data.content) > MAX_CONTENT:
+        raise InvalidInput(_("诉求内容不能超过%(n)d字。") % {"n": MAX_CONTENT}, code="content_too_long")
+    data.title = (data.title or "").strip()[:120]
+    data.citizen_name = (data.citizen_name or "").strip()[:60]
+    data.address = (data.address or "").strip()[:255]
+    data.citizen_phone = phone_normalise(data.citizen_phone)
+    data.citizen_id_number = id_number_normalise(data.citizen_id_number)
+    if data.anonymous:
+        data.citizen_name = ""
+        data.citizen_id_number = ""
+    if data.received_at is not None:
+        if timezone.is_naive(data.received_at):
+            raise InvalidInput(_("受理时间必须带时区。"), code="naive_datetime")
+        if data.received_at > now + CLOCK_SKEW:
+            raise InvalidInput(_("受理时间不能晚于当前时间。"), code="received_in_future")
+        if data.received_at < now - BACKDATE_LIMIT:
+            raise InvalidInput(_("补录的受理时间不能早于一年前。"), code="received_too_old")
+    return data
+
+
+def _policy_for(data: CaseInput, suggested: str | None) -> Policy:
+    code = data.policy_code or CHANNEL_POLICY.get(data.channel) or suggested or DEFAULT_POLICY_CODE
+    policy = Policy.objects.filter(code=code, is_active=True).first()
+    if policy is None:
+        raise InvalidInput(_("时限规则不存在：%(code)s") % {"code": code}, code="invalid_policy")
+    return policy
+
+
+def case_register(
+    *,
+    data: CaseInput,
+    intake_unit: Unit,
+    actor: Person | None,
+    idempotency_key: str | None = None,
+    now: datetime | None = None,
+) -> tuple[Case, bool]:
+    """Register a demand. Returns (case, created). A repeated Idempotency-Key returns the first case."""
+    from banshi.triage.integration import triage_case_input
+
+    now = now or timezone.now()
+    if idempotency_key:
+        idempotency_key = idempotency_key.strip()[:80]
+        existing = Case.objects.filter(idempotency_key=idempotency_key).first()
+        if existing is not None:
+            return existing, False
+    data = case_input_clean(data, now=now)
+    region: Region | None = None
+    if data.region_code:
+        region = Region.objects.filter(code=data.region_code).first()
+        if region is None:
+            raise InvalidInput(_("行政区划代码不存在：%(code)s") % {"code": data.region_code}, code="invalid_region")
+    grid: Grid | None = None
+    if data.grid_id is not None:
+        grid = Grid.objects.filter(pk=data.grid_id).first()
+        if grid is None:
+            raise InvalidInput(_("网格不存在。"), code="invalid_grid")
+        region = region or grid.region
+    region = region or intake_unit.region
+    suggestion = triage_case_input(data)
+    policy = _policy_for(data, suggestion.get("policy"))
+    received_at = data.received_at or now
+    urgency = data.urgency
+    if suggestion.get("urgent") and urgency == Urgency.NORMAL:
+        urgency = Urgency.URGENT
+    case = Case(
+        tracking_code=tracking_code_new(),
+        type=data.type,
+        channel=data.channel,
+        service_point_id=data.service_point_id,
+        title=data.title or data.content[:30],
+        content=data.content,
+        citizen_name=data.citizen_name,
+        citizen_phone=data.citizen_phone,
+        citizen_id_number=data.citizen_id_number,
+        anonymous=data.anonymous,
+        confidential=data.confidential,
+        address=data.address,
+        region=region,
+        region_path=region.path,
+        grid=grid,
+        category=data.category or suggestion.get("category", ""),
+        agency=suggestion.get("agency", ""),
+        urgency=urgency,
+        received_at=received_at,
+        backdated=received_at < now - CLOCK_SKEW,
+        policy=policy,
+        intake_unit=intake_unit,
+        created_by=actor,
+        triage=suggestion,
+        idempotency_key=idempotency_key or None,
+    )
+    try:
+        with transaction.atomic():
+            case.save()
+            case.number = f"BS{timezone.localtime(received_at):%Y%m%d}{case.pk:07d}"
+            Case.objects.filter(pk=case.pk).update(number=case.number)
+            record_registration(case, actor, {"channel": data.channel, "backdated": case.backdated}, now)
+    except IntegrityError:
+        if idempotency_key:
+            existing = Case.objects.filter(idempotency_key=idempotency_key).first()
+            if existing is not None:
+                return existing, False
+        raise
+    return case, True

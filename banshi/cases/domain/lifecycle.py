@@ -1,0 +1,469 @@
+"""Domain writes for every action after registration. Each validates its input, then calls
+`workflow.transition`, which enforces the table, scope, audit, milestones and outbox."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from banshi.cases.enums import (
+    UNSATISFIED_RATINGS,
+    LinkKind,
+    ReplyKind,
+    ReplyStatus,
+    RequestKind,
+    RequestStatus,
+    Satisfaction,
+    Urgency,
+)
+from banshi.cases.models import (
+    ApprovalRequest,
+    Case,
+    CaseEvent,
+    CaseLink,
+    CaseUnit,
+    FollowUp,
+    Reply,
+    Supervision,
+)
+from banshi.cases.workflow import transition
+from banshi.core.errors import Conflict, InvalidInput
+from banshi.orgs.enums import UnitKind
+from banshi.orgs.models import Person, Unit
+from banshi.sla.periods import parse_period
+from banshi.sla.services import milestone_extend
+
+MAX_TEXT = 5000
+
+
+def _text(value: str | None, what: str, *, required: bool = True) -> str:
+    text = (value or "").strip()
+    if required and not text:
+        raise InvalidInput(_("%(what)s不能为空。") % {"what": what}, code="text_required")
+    if len(text) > MAX_TEXT:
+        raise InvalidInput(_("%(what)s不能超过%(n)d字。") % {"what": what, "n": MAX_TEXT}, code="text_too_long")
+    return text
+
+
+def _unit(unit_id: int | None) -> Unit:
+    unit = Unit.objects.filter(pk=unit_id, is_active=True).first() if unit_id else None
+    if unit is None:
+        raise InvalidInput(_("承办单位不存在或已停用。"), code="invalid_unit")
+    if unit.kind == UnitKind.COMMITTEE:
+        pass  # a committee may handle coordination matters itself
+    return unit
+
+
+def _periods(periods: dict[str, str] | None) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for kind, text in (periods or {}).items():
+        try:
+            out[str(kind)] = str(parse_period(str(text)))
+        except ValueError as exc:
+            raise InvalidInput(str(exc), code="invalid_period") from exc
+    return out
+
+
+# -- dispatch and signing ------------------------------------------------------------------------
+
+def case_dispatch(
+    case_id: int, *, actor: Person | None, unit_id: int, periods: dict[str, str] | None = None,
+    note: str = "", category: str | None = None, expected_version: int | None = None, now: datetime | None = None,
+) -> Case:
+    unit = _unit(unit_id)
+    changes: dict[str, Any] = {"lead_unit_id": unit.pk, "handler_id": None}
+    if category:
+        changes["category"] = category[:64]
+    return transition(
+        case_id, "dispatch", actor=actor, reason=note, changes=changes, expected_version=expected_version, now=now,
+        data={"unit_id": unit.pk, "unit": unit.name, "periods": _periods(periods)},
+    )
+
+
+def case_sign(case_id: int, *, actor: Person, expected_version: int | None = None, now: datetime | None = None) -> Case:
+    return transition(case_id, "sign", actor=actor, changes={"handler_id": actor.pk}, expected_version=expected_version, now=now)
+
+
+def case_assign(case_id: int, *, actor: Person, handler_id: int, now: datetime | None = None) -> Case:
+    handler = Person.objects.filter(pk=handler_id, is_active=True).first()
+    if handler is None:
+        raise InvalidInput(_("承办人不存在。"), code="invalid_handler")
+
+    def check(case: Case) -> None:
+        if handler.unit_id != case.lead_unit_id:
+            raise InvalidInput(_("承办人必须属于主办单位。"), code="invalid_handler")
+
+    return transition(
+        case_id, "assign", actor=actor, before=check, changes={"handler_id": handler.pk}, now=now,
+        data={"handler_id": handler.pk, "handler": str(handler)},
+    )
+
+
+def case_transfer(
+    case_id: int, *, actor: Person, unit_id: int, reason: str, periods: dict[str, str] | None = None,
+    now: datetime | None = None,
+) -> Case:
+    unit = _unit(unit_id)
+
+    def check(case: Case) -> None:
+        if case.lead_unit_id == unit.pk:
+            raise InvalidInput(_("不能转办给当前主办单位。"), code="same_unit")
+
+    return transition(
+        case_id, "transfer", actor=actor, reason=reason, before=check,
+        changes={"lead_unit_id": unit.pk, "handler_id": None}, now=now,
+        data={"unit_id": unit.pk, "unit": unit.name, "periods": _periods(periods)},
+    )
+
+
+def _pending(case: Case, kind: str) -> ApprovalRequest | None:
+    return ApprovalRequest.objects.filter(case=case, kind=kind, status=RequestStatus.PENDING).first()
+
+
+def case_return_request(case_id: int, *, actor: Person, reason: str, now: datetime | None = None) -> Case:
+    now = now or timezone.now()
+
+    def check(case: Case) -> None:
+        if _pending(case, RequestKind.RETURN):
+            raise Conflict(_("已有待审批的退单申请。"), code="request_pending")
+
+    def record(case: Case, event: CaseEvent) -> None:
+        ApprovalRequest.objects.create(case=case, kind=RequestKind.RETURN, reason=reason, requested_by=actor, created_at=now)
+
+    return transition(case_id, "return_request", actor=actor, reason=reason, before=check, after=record, now=now)
+
+
+def case_return(case_id: int, *, actor: Person, reason: str, now: datetime | None = None) -> Case:
+    """A leader returns the order to the dispatcher (directly, or approving a pending request)."""
+    now = now or timezone.now()
+
+    def record(case: Case, event: CaseEvent) -> None:
+        ApprovalRequest.objects.filter(case=case, kind=RequestKind.RETURN, status=RequestStatus.PENDING).update(
+            status=RequestStatus.APPROVED, decided_by=actor, decided_at=now, decision_note=reason
+        )
+
+    return transition(case_id, "return", actor=actor, reason=reason, after=record, now=now,
+                      changes={"lead_unit_id": None, "handler_id": None})
+
+
+def case_return_reject(case_id: int, *, actor: Person, reason: str, now: datetime | None = None) -> Case:
+    now = now or timezone.now()
+
+    def check(case: Case) -> None:
+        if not _pending(case, RequestKind.RETURN):
+            raise Conflict(_("没有待审批的退单申请。"), code="no_request")
+
+    def record(case: Case, event: CaseEvent) -> None:
+        ApprovalRequest.objects.filter(case=case, kind=RequestKind.RETURN, status=RequestStatus.PENDING).update(
+            status=RequestStatus.REJECTED, decided_by=actor, decided_at=now, decision_note=reason
+        )
+
+    return transition(case_id, "return_reject", actor=actor, reason=reason, before=check, after=record, now=now)
+
+
+# -- co-handling ---------------------------------------------------------------------------------
+
+def case_co_add(case_id: int, *, actor: Person, unit_id: int, note: str = "", now: datetime | None = None) -> Case:
+    unit = _unit(unit_id)
+
+    def check(case: Case) -> None:
+        if unit.pk == case.lead_unit_id or CaseUnit.objects.filter(case=case, unit=unit).exists():
+            raise Conflict(_("该单位已参与办理。"), code="already_co_unit")
+
+    def record(case: Case, event: CaseEvent) -> None:
+        CaseUnit.objects.create(case=case, unit=unit)
+
+    return transition(case_id, "co_add", actor=actor, reason=note, before=check, after=record, now=now,
+                      data={"unit_id": unit.pk, "unit": unit.name})
+
+
+def case_co_report(case_id: int, *, actor: Person, text: str, now: datetime | None = None) -> Case:
+    text = _text(text, _("协办反馈"))
+    now = now or timezone.now()
+
+    def record(case: Case, event: CaseEvent) -> None:
+        assert actor.unit is not None
+        row = CaseUnit.objects.filter(case=case, unit__path__startswith="", reported=False).filter(
+            unit_id__in=Unit.objects.filter(path__startswith=actor.unit.path).values("id")
+        ).first()
+        if row is None:
+            raise Conflict(_("本单位的协办反馈已提交。"), code="already_reported")
+        row.reported, row.report, row.reported_at = True, text, now
+        row.save(update_fields=["reported", "report", "reported_at"])
+
+    return transition(case_id, "co_report", actor=actor, after=record, now=now, data={"text": text})
+
+
+# -- deadlines -----------------------------------------------------------------------------------
+
+def case_extension_request(
+    case_id: int, *, actor: Person, period: str, reason: str, milestone: str = "", now: datetime | None = None
+) -> Case:
+    now = now or timezone.now()
+    try:
+        p = parse_period(period)
+    except ValueError as exc:
+        raise InvalidInput(str(exc), code="invalid_period") from exc
+
+    def check(case: Case) -> None:
+        if _pending(case, RequestKind.EXTENSION):
+            raise Conflict(_("已有待审批的延期申请。"), code="request_pending")
+        limit = case.policy.max_extension if case.policy else ""
+        if limit:
+            lim = parse_period(limit)
+            if lim.unit == p.unit and p.amount > lim.amount:
+                raise InvalidInput(_("延期不能超过%(limit)s。") % {"limit": limit}, code="extension_too_long")
+
+    def record(case: Case, event: CaseEvent) -> None:
+        ApprovalRequest.objects.create(
+            case=case, kind=RequestKind.EXTENSION, reason=reason, period=str(p), requested_by=actor, created_at=now
+        )
+
+    return transition(case_id, "extend_request", actor=actor, reason=reason, before=check, after=record, now=now,
+                      data={"period": str(p), "milestone": milestone})
+
+
+def case_extension_decide(
+    case_id: int, *, actor: Person, approve: bool, note: str = "", now: datetime | None = None
+) -> Case:
+    now = now or timezone.now()
+    holder: dict[str, ApprovalRequest] = {}
+
+    def check(case: Case) -> None:
+        req = _pending(case, RequestKind.EXTENSION)
+        if req is None:
+            raise Conflict(_("没有待审批的延期申请。"), code="no_request")
+        holder["req"] = req
+
+    def record(case: Case, event: CaseEvent) -> None:
+        req = holder["req"]
+        req.status = RequestStatus.APPROVED if approve else RequestStatus.REJECTED
+        req.decided_by, req.decided_at, req.decision_note = actor, now, note
+        req.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+        if approve:
+            m = milestone_extend(case, "", req.period)
+            event.data = {**event.data, "period": req.period, "milestone": m.kind, "due_at": m.due_at.isoformat()}
+            event.save(update_fields=["data"])
+
+    action = "extend_approve" if approve else "extend_reject"
+    return transition(case_id, action, actor=actor, reason=note, before=check, after=record, now=now)
+
+
+def case_documents_request(case_id: int, *, actor: Person, text: str, now: datetime | None = None) -> Case:
+    text = _text(text, _("补充材料说明"))
+    return transition(case_id, "request_documents", actor=actor, reason=text, now=now, data={"text": text})
+
+
+def case_documents_received(case_id: int, *, actor: Person | None, note: str = "", now: datetime | None = None) -> Case:
+    return transition(case_id, "documents_received", actor=actor, reason=note, now=now)
+
+
+# -- replies -------------------------------------------------------------------------------------
+
+def _reply_row(kind: str, status: str, actor: Person | None, text: str, now: datetime):
+    def record(case: Case, event: CaseEvent) -> None:
+        Reply.objects.create(case=case, kind=kind, text=text, status=status, author=actor, created_at=now)
+
+    return record
+
+
+def case_progress_reply(
+    case_id: int, *, actor: Person, text: str, procedural: bool = False, now: datetime | None = None
+) -> Case:
+    text = _text(text, _("答复内容"))
+    now = now or timezone.now()
+    kind = ReplyKind.PROCEDURAL if procedural else ReplyKind.PROGRESS
+    action = "procedural_reply" if procedural else "progress_reply"
+    return transition(case_id, action, actor=actor, after=_reply_row(kind, ReplyStatus.SENT, actor, text, now),
+                      now=now, data={"text": text})
+
+
+def case_answer(case_id: int, *, actor: Person, text: str, now: datetime | None = None) -> Case:
+    """A consultation answered on the spot (当场答复)."""
+    text = _text(text, _("答复内容"))
+    now = now or timezone.now()
+
+    def check(case: Case) -> None:
+        if case.type != "consultation":
+            raise InvalidInput(_("只有咨询类诉求可以当场答复，其他诉求请派单。"), code="not_consultation")
+
+    return transition(case_id, "answer", actor=actor, before=check,
+                      after=_reply_row(ReplyKind.ON_SPOT, ReplyStatus.SENT, actor, text, now), now=now, data={"text": text})
+
+
+def case_reply_submit(case_id: int, *, actor: Person, text: str, now: datetime | None = None) -> Case:
+    text = _text(text, _("办结答复"))
+    now = now or timezone.now()
+
+    def check(case: Case) -> None:
+        waiting = list(CaseUnit.objects.filter(case=case, reported=False).values_list("unit__name", flat=True))
+        if waiting:
+            raise Conflict(
+                _("协办单位尚未反馈，不能办结：%(units)s") % {"units": "、".join(waiting)}, code="co_units_pending"
+            )
+
+    return transition(case_id, "reply_submit", actor=actor, before=check,
+                      after=_reply_row(ReplyKind.FINAL, ReplyStatus.PENDING, actor, text, now), now=now)
+
+
+def case_reply_decide(case_id: int, *, actor: Person, approve: bool, note: str = "", now: datetime | None = None) -> Case:
+    now = now or timezone.now()
+    holder: dict[str, Reply] = {}
+
+    def check(case: Case) -> None:
+        reply = Reply.objects.filter(case=case, kind=ReplyKind.FINAL, status=ReplyStatus.PENDING).last()
+        if reply is None:
+            raise Conflict(_("没有待审核的答复。"), code="no_reply")
+        holder["reply"] = reply
+
+    def record(case: Case, event: CaseEvent) -> None:
+        reply = holder["reply"]
+        reply.status = ReplyStatus.APPROVED if approve else ReplyStatus.REJECTED
+        reply.approved_by, reply.decided_at = actor, now
+        reply.save(update_fields=["status", "approved_by", "decided_at"])
+
+    if approve:
+        # The citizen receives the approved text: it goes into the event the outbox reads.
+        pending = Reply.objects.filter(case_id=case_id, kind=ReplyKind.FINAL, status=ReplyStatus.PENDING).last()
+        data = {"text": pending.text if pending else ""}
+        return transition(case_id, "reply_approve", actor=actor, reason=note, before=check, after=record, now=now, data=data)
+    return transition(case_id, "reply_reject", actor=actor, reason=note, before=check, after=record, now=now)
+
+
+# -- follow-up and closing -----------------------------------------------------------------------
+
+def case_follow_up(
+    case_id: int, *, actor: Person | None, rating: int, comment: str = "", contacted: bool = True,
+    resolved: bool | None = None, by_citizen: bool = False, now: datetime | None = None,
+) -> Case:
+    """Record the follow-up (回访). An unsatisfied rating reopens the case (重办) with a new deadline."""
+    if rating not in Satisfaction.values:
+        raise InvalidInput(_("满意度评价不正确：应为1至5。"), code="invalid_rating")
+    now = now or timezone.now()
+    unsatisfied = rating in UNSATISFIED_RATINGS
+    is_resolved = (not unsatisfied) if resolved is None else resolved
+    comment = _text(comment, _("回访意见"), required=False)
+
+    def record(case: Case, event: CaseEvent) -> None:
+        FollowUp.objects.create(case=case, rating=rating, contacted=contacted, resolved=is_resolved,
+                                comment=comment, by=actor, by_citizen=by_citizen, at=now)
+
+    case = transition(case_id, "follow_up", actor=actor, reason=comment, after=record, now=now,
+                      changes={"satisfaction": rating},
+                      data={"rating": rating, "rating_label": str(Satisfaction(rating).label), "by_citizen": by_citizen})
+    if unsatisfied:
+        reason = _("群众评价“%(label)s”，重新办理。") % {"label": Satisfaction(rating).label}
+        if comment:
+            reason += comment
+        case = case_reopen(case.pk, actor=None, reason=reason, now=now)
+    return case
+
+
+def case_reopen(case_id: int, *, actor: Person | None, reason: str, now: datetime | None = None) -> Case:
+    case = Case.objects.only("lead_unit_id", "reopen_count").filter(pk=case_id).first()
+    if case is None or case.lead_unit_id is None:
+        return transition(case_id, "reopen_dispatch", actor=actor, reason=reason, now=now,
+                          changes={"reopen_count": (case.reopen_count + 1) if case else 1, "satisfaction": None})
+    return transition(case_id, "reopen", actor=actor, reason=reason, now=now,
+                      changes={"reopen_count": case.reopen_count + 1, "satisfaction": None})
+
+
+def case_archive(case_id: int, *, actor: Person | None, now: datetime | None = None) -> Case:
+    return transition(case_id, "archive", actor=actor, now=now)
+
+
+def case_withdraw(case_id: int, *, actor: Person | None, reason: str, now: datetime | None = None) -> Case:
+    return transition(case_id, "withdraw", actor=actor, reason=reason, now=now)
+
+
+def case_invalidate(case_id: int, *, actor: Person, reason: str, now: datetime | None = None) -> Case:
+    return transition(case_id, "invalidate", actor=actor, reason=reason, now=now)
+
+
+def case_merge(case_id: int, *, actor: Person, into_id: int, reason: str = "", now: datetime | None = None) -> Case:
+    if into_id == case_id:
+        raise InvalidInput(_("不能合并到自身。"), code="merge_self")
+    target = Case.objects.filter(pk=into_id).first()
+    from banshi.orgs.scoping import can_see_case
+
+    if target is None or not can_see_case(actor, target):
+        raise InvalidInput(_("要合并到的诉求不存在。"), code="invalid_merge_target")
+    if target.state in ("merged", "invalid", "withdrawn"):
+        raise Conflict(_("不能合并到已合并、无效或撤回的诉求。"), code="invalid_merge_target")
+
+    def record(case: Case, event: CaseEvent) -> None:
+        CaseLink.objects.get_or_create(case=case, other=target, kind=LinkKind.DUPLICATE)
+        CaseLink.objects.get_or_create(case=target, other=case, kind=LinkKind.DUPLICATE)
+
+    return transition(case_id, "merge", actor=actor, reason=reason, after=record, now=now,
+                      changes={"merged_into_id": target.pk}, data={"into": target.number})
+
+
+def case_mark_urgent(case_id: int, *, actor: Person | None, urgency: str = Urgency.URGENT, reason: str = "",
+                     now: datetime | None = None) -> Case:
+    if urgency not in Urgency.values:
+        raise InvalidInput(_("紧急程度不正确。"), code="invalid_urgency")
+    return transition(case_id, "mark_urgent", actor=actor, reason=reason, changes={"urgency": urgency}, now=now,
+                      data={"urgency": urgency})
+
+
+def case_link(case_id: int, *, actor: Person | None, other_id: int, kind: str = LinkKind.RELATED,
+              score: float | None = None, now: datetime | None = None) -> Case:
+    if kind not in LinkKind.values:
+        raise InvalidInput(_("关联类型不正确。"), code="invalid_link")
+    if other_id == case_id or not Case.objects.filter(pk=other_id).exists():
+        raise InvalidInput(_("要关联的诉求不存在。"), code="invalid_link")
+
+    def record(case: Case, event: CaseEvent) -> None:
+        CaseLink.objects.get_or_create(case=case, other_id=other_id, kind=kind, defaults={"score": score})
+        CaseLink.objects.get_or_create(case_id=other_id, other=case, kind=kind, defaults={"score": score})
+
+    return transition(case_id, "link", actor=actor, after=record, now=now, data={"other_id": other_id, "kind": kind})
+
+
+def case_comment(case_id: int, *, actor: Person, text: str, now: datetime | None = None) -> Case:
+    text = _text(text, _("备注"))
+    return transition(case_id, "comment", actor=actor, reason=text, now=now)
+
+
+# -- supervision ---------------------------------------------------------------------------------
+
+def case_supervise(case_id: int, *, actor: Person, note: str, due_at: datetime | None = None,
+                   now: datetime | None = None) -> Case:
+    note = _text(note, _("督办意见"))
+    now = now or timezone.now()
+    if due_at is not None and (timezone.is_naive(due_at) or due_at <= now):
+        raise InvalidInput(_("督办期限必须是带时区的将来时间。"), code="invalid_due")
+
+    def record(case: Case, event: CaseEvent) -> None:
+        Supervision.objects.create(case=case, note=note, due_at=due_at, by=actor, created_at=now)
+
+    return transition(case_id, "supervise", actor=actor, reason=note, after=record, now=now,
+                      data={"due_at": due_at.isoformat() if due_at else None})
+
+
+def case_supervise_answer(case_id: int, *, actor: Person, text: str, now: datetime | None = None) -> Case:
+    text = _text(text, _("督办反馈"))
+    now = now or timezone.now()
+    holder: dict[str, Supervision] = {}
+
+    def check(case: Case) -> None:
+        sup = Supervision.objects.filter(case=case, answered_at__isnull=True).order_by("created_at").first()
+        if sup is None:
+            raise Conflict(_("没有待反馈的督办。"), code="no_supervision")
+        holder["sup"] = sup
+
+    def record(case: Case, event: CaseEvent) -> None:
+        sup = holder["sup"]
+        sup.answer, sup.answered_at, sup.answered_by = text, now, actor
+        sup.save(update_fields=["answer", "answered_at", "answered_by"])
+
+    return transition(case_id, "supervise_answer", actor=actor, reason=text, before=check, after=record, now=now)
+
+
+def open_supervisions_q() -> Q:
+    return Q(supervisions__answered_at__isnull=True)

@@ -1,0 +1,60 @@
+"""Outbox rows, written in the same transaction as the event they announce. The worker
+(notify/worker.py) sends them after commit; nothing is sent for a change that rolled back."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from banshi.cases.models import Case, CaseEvent
+from banshi.notify.models import OutboxMessage
+
+# Citizen messages by action. Texts are the defaults; MessageTemplate rows override them.
+CITIZEN_TEMPLATES: dict[str, str] = {
+    "register": "receipt",
+    "request_documents": "documents_request",
+    "answer": "final_reply",
+    "reply_approve": "final_reply",
+    "procedural_reply": "progress_reply",
+    "progress_reply": "progress_reply",
+}
+DEFAULT_TEXTS: dict[str, str] = {
+    "receipt": "【办实事】您的诉求已受理，编号{number}，查询码{tracking_code}。可凭查询码和手机号查询办理进度。",
+    "documents_request": "【办实事】您的诉求{number}需要补充材料：{text}。请凭查询码{tracking_code}在线补充。",
+    "progress_reply": "【办实事】您的诉求{number}办理进展：{text}",
+    "final_reply": "【办实事】您的诉求{number}已办结：{text}。请凭查询码{tracking_code}对办理结果评价。",
+    "follow_up": "【办实事】感谢您对诉求{number}的评价。",
+}
+# Internal alerts to units by action.
+INTERNAL_TEMPLATES = {"dispatch": "new_order", "transfer": "new_order", "supervise": "supervision", "reopen": "reopened"}
+
+
+def _citizen_recipient(case: Case) -> str:
+    return case.citizen_phone if case.citizen_phone else ""
+
+
+def outbox_for_event(case: Case, event: CaseEvent) -> None:
+    template = CITIZEN_TEMPLATES.get(event.action)
+    recipient = _citizen_recipient(case)
+    if template and recipient:
+        payload: dict[str, Any] = {
+            "number": case.number or "",
+            "tracking_code": case.tracking_code,
+            "text": (event.data.get("text") or event.reason or "")[:300],
+        }
+        OutboxMessage.objects.create(
+            case=case, event=event, channel="sms", template=template, recipient=recipient, payload=payload,
+            next_attempt_at=event.at, created_at=event.at,
+        )
+    internal = INTERNAL_TEMPLATES.get(event.action)
+    if internal:
+        outbox_internal(case, event, template=internal, unit_id=case.lead_unit_id)
+
+
+def outbox_internal(case: Case, event: CaseEvent, *, template: str, unit_id: int | None) -> None:
+    if unit_id is None:
+        return
+    OutboxMessage.objects.create(
+        case=case, event=event, channel="internal", template=template, recipient=f"unit:{unit_id}",
+        payload={"number": case.number or "", "action": event.action, **{k: v for k, v in event.data.items() if k in ("label", "due_at", "milestone")}},
+        next_attempt_at=event.at, created_at=event.at,
+    )

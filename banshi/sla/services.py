@@ -1,0 +1,160 @@
+"""Milestones of a case: started, met, paused, extended and cancelled as the case moves."""
+
+from __future__ import annotations
+
+import threading
+import time
+from datetime import date, datetime
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Min, Q
+from django.utils import timezone
+
+from banshi.cases.enums import TERMINAL_STATES, State
+from banshi.cases.models import Case, CaseEvent
+from banshi.sla.calendar import LoadedYear, WorkCalendar
+from banshi.sla.models import ACTIVE_MILESTONE_STATUSES, CalendarYear, Milestone, MilestoneStatus, Policy
+from banshi.sla.periods import Due, compute_due, extend_due, parse_period, shift_for_pause
+
+_calendar_lock = threading.Lock()
+_calendar_cache: tuple[float, WorkCalendar] | None = None
+CALENDAR_TTL_SECONDS = 60.0
+
+
+def get_calendar() -> WorkCalendar:
+    """The working-day calendar with the administrator-loaded years on top (cached per process)."""
+    global _calendar_cache
+    with _calendar_lock:
+        if _calendar_cache is not None and time.monotonic() - _calendar_cache[0] < CALENDAR_TTL_SECONDS:
+            return _calendar_cache[1]
+        loaded = {
+            y.year: LoadedYear(
+                year=y.year,
+                holidays=frozenset(date.fromisoformat(d) for d in y.holidays),
+                workdays=frozenset(date.fromisoformat(d) for d in y.workdays),
+            )
+            for y in CalendarYear.objects.all()
+        }
+        cal = WorkCalendar(loaded)
+        _calendar_cache = (time.monotonic(), cal)
+        return cal
+
+
+def calendar_reload() -> None:
+    global _calendar_cache
+    with _calendar_lock:
+        _calendar_cache = None
+
+
+def _warn_at(start: datetime, due: datetime) -> datetime:
+    span = due - start
+    return due - span * settings.BANSHI_SLA_WARN_FRACTION
+
+
+def _policy_defs(case: Case) -> list[dict[str, Any]]:
+    if case.policy_id is None:
+        return []
+    policy: Policy | None = case.policy
+    return list(policy.milestones) if policy is not None else []
+
+
+def milestone_start(case: Case, d: dict[str, Any], start: datetime, period_text: str | None = None) -> Milestone:
+    period = parse_period(period_text or d["period"])
+    due = compute_due(start, period, get_calendar())
+    return Milestone.objects.create(
+        case=case,
+        kind=d["kind"],
+        label=d.get("label", d["kind"]),
+        period=str(period),
+        met_by=list(d.get("met_by", [])),
+        pausable=bool(d.get("pausable", False)),
+        recurring=bool(d.get("recurring", False)),
+        starts_at=start,
+        due_at=due.at,
+        warn_at=_warn_at(start, due.at),
+        provisional=due.provisional,
+    )
+
+
+def milestones_on_event(case: Case, event: CaseEvent) -> None:
+    """Apply an action to the case's milestones (called inside the action's transaction)."""
+    action, now = event.action, event.at
+    defs = _policy_defs(case)
+    by_kind = {d["kind"]: d for d in defs}
+    active = list(Milestone.objects.filter(case=case, status__in=ACTIVE_MILESTONE_STATUSES))
+    overrides: dict[str, str] = dict(event.data.get("periods") or {})
+
+    if case.state in TERMINAL_STATES:
+        Milestone.objects.filter(pk__in=[m.pk for m in active]).update(status=MilestoneStatus.CANCELLED)
+        active = []
+    for m in active:
+        if action in m.met_by:
+            late = m.status == MilestoneStatus.BREACHED or now > m.due_at
+            m.status = MilestoneStatus.MET_LATE if late else MilestoneStatus.MET
+            m.met_at = now
+            m.save(update_fields=["status", "met_at"])
+            d = by_kind.get(m.kind)
+            if m.recurring and d and d.get("next_period") and case.state not in (State.REPLIED, State.FOLLOWED_UP):
+                milestone_start(case, d, now, d["next_period"])
+        elif action == "request_documents" and m.pausable and m.status == MilestoneStatus.PENDING:
+            m.status, m.paused_at = MilestoneStatus.PAUSED, now
+            m.save(update_fields=["status", "paused_at"])
+        elif action == "documents_received" and m.status == MilestoneStatus.PAUSED and m.paused_at:
+            period = parse_period(m.period)
+            old = Due(at=m.due_at, provisional=m.provisional, last_day=timezone.localtime(m.due_at).date())
+            due = shift_for_pause(old, m.paused_at, now, period.unit, get_calendar())
+            m.due_at, m.provisional, m.warn_at = due.at, m.provisional or due.provisional, _warn_at(m.starts_at, due.at)
+            m.status, m.paused_at = MilestoneStatus.PENDING, None
+            m.save(update_fields=["due_at", "provisional", "warn_at", "status", "paused_at"])
+        elif action in ("transfer", "return") and m.kind in by_kind and "dispatch" in by_kind[m.kind].get("start", []):
+            # The work order left this unit: its clock stops; a new unit starts a new one.
+            m.status = MilestoneStatus.CANCELLED
+            m.save(update_fields=["status"])
+    if case.state not in TERMINAL_STATES:
+        for d in defs:
+            starts = d.get("start", [])
+            if action in starts or (action == "reopen" and d.get("on_reopen")):
+                start = case.received_at if action == "register" else now
+                milestone_start(case, d, start, overrides.get(d["kind"]))
+    case_refresh_due(case)
+
+
+def milestone_extend(case: Case, kind: str, period_text: str) -> Milestone:
+    """An approved extension moves the named milestone (or the result milestone) on by the period."""
+    qs = Milestone.objects.filter(case=case, status__in=ACTIVE_MILESTONE_STATUSES)
+    m = qs.filter(kind=kind).order_by("-due_at").first() if kind else None
+    if m is None:
+        m = qs.filter(~Q(kind="sign")).order_by("-due_at").first()
+    if m is None:
+        from banshi.core.errors import Conflict
+
+        raise Conflict("该诉求没有可延期的时限节点。", code="nothing_to_extend")
+    period = parse_period(period_text)
+    old = Due(at=m.due_at, provisional=m.provisional, last_day=timezone.localtime(m.due_at).date())
+    due = extend_due(old, period, get_calendar())
+    m.due_at, m.provisional, m.extended = due.at, m.provisional or due.provisional, True
+    m.warn_at = _warn_at(m.starts_at, due.at)
+    if m.status == MilestoneStatus.BREACHED and due.at > timezone.now():
+        m.status, m.breached_at = MilestoneStatus.PENDING, None
+    m.save(update_fields=["due_at", "provisional", "extended", "warn_at", "status", "breached_at"])
+    case_refresh_due(case)
+    return m
+
+
+def case_refresh_due(case: Case) -> None:
+    """Keep the case's denormalised next due time and overdue flag in step with its milestones."""
+    open_ms = Milestone.objects.filter(case=case, status__in=ACTIVE_MILESTONE_STATUSES)
+    agg = open_ms.filter(status=MilestoneStatus.PENDING).aggregate(nxt=Min("due_at"))
+    overdue = open_ms.filter(status=MilestoneStatus.BREACHED).exists()
+    Case.objects.filter(pk=case.pk).update(next_due_at=agg["nxt"], overdue=overdue)
+    case.next_due_at, case.overdue = agg["nxt"], overdue
+
+
+def due_state(m: Milestone, now: datetime) -> str:
+    """on_time / due_soon / overdue / met / met_late / paused / cancelled — for clocks in the UI."""
+    if m.status in (MilestoneStatus.MET, MilestoneStatus.MET_LATE, MilestoneStatus.CANCELLED, MilestoneStatus.PAUSED):
+        return str(m.status)
+    if m.status == MilestoneStatus.BREACHED or now > m.due_at:
+        return "overdue"
+    return "due_soon" if now >= m.warn_at else "on_time"
