@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import dj_database_url
@@ -82,7 +83,8 @@ else:
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 15,
             },
-            "TEST": {"NAME": VAR_DIR / "test.sqlite3"},
+            # A file per test process, so parallel runs and live-server threads share one real database.
+            "TEST": {"NAME": VAR_DIR / f"test-{os.getpid()}.sqlite3"},
         }
     }
 

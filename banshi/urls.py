@@ -4,5 +4,6 @@ from banshi.api.urls import api
 
 urlpatterns = [
     path("api/v1/", api.urls),
+    path("", include("banshi.intake.urls")),
     path("", include("banshi.web.urls")),
 ]

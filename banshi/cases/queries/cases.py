@@ -1,0 +1,156 @@
+"""Reads: the cases a person may see, filtered, and the counts of their queues."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from banshi.cases.enums import OPEN_STATES, CaseType, Channel, RequestStatus, State
+from banshi.cases.models import ApprovalRequest, Case, Supervision
+from banshi.core.errors import InvalidInput, NotFound
+from banshi.orgs.enums import Role
+from banshi.orgs.models import Person, Region
+from banshi.orgs.scoping import case_visibility_q, unit_subtree_ids
+
+DUE_SOON = timedelta(hours=24)
+
+QUEUES: dict[str, object] = {
+    "to_dispatch": gettext_lazy("待派单"),
+    "to_sign": gettext_lazy("待签收"),
+    "handling": gettext_lazy("办理中"),
+    "due_soon": gettext_lazy("即将超时"),
+    "overdue": gettext_lazy("已超时"),
+    "to_review": gettext_lazy("待审核"),
+    "to_follow_up": gettext_lazy("待回访"),
+    "supervised": gettext_lazy("督办中"),
+}
+SORTS = {
+    "received": "received_at", "-received": "-received_at", "due": "next_due_at", "-due": "-next_due_at",
+    "number": "number", "-number": "-number",
+}
+
+
+@dataclass
+class CaseFilters:
+    queue: str | None = None
+    state: list[str] | None = None
+    type: str | None = None
+    channel: str | None = None
+    category: str | None = None
+    region: str | None = None
+    unit_id: int | None = None
+    due: str | None = None  # overdue | due_soon | on_time
+    received_from: date | None = None
+    received_to: date | None = None
+    q: str | None = None
+    sort: str = "-received"
+
+
+def visible_cases(person: Person) -> QuerySet[Case]:
+    return Case.objects.filter(case_visibility_q(person))
+
+
+def case_get_for(person: Person, case_id: int) -> Case:
+    """The case if this person may see it; otherwise 404 (never reveal that it exists)."""
+    case = visible_cases(person).select_related("lead_unit", "intake_unit", "region", "policy", "handler").filter(pk=case_id).first()
+    if case is None:
+        raise NotFound(_("诉求不存在或无权查看。"))
+    return case
+
+
+def _local_day_start(d: date) -> datetime:
+    return datetime(d.year, d.month, d.day, tzinfo=timezone.get_current_timezone())
+
+
+def queue_q(person: Person, queue: str, now: datetime) -> Q:
+    mine = Q()
+    if person.unit is not None and person.role in (Role.HANDLER, Role.LEADER):
+        mine = Q(lead_unit_id__in=unit_subtree_ids(person.unit))
+    if queue == "to_dispatch":
+        return Q(state__in=[State.REGISTERED, State.RETURNED])
+    if queue == "to_sign":
+        return Q(state=State.DISPATCHED) & mine
+    if queue == "handling":
+        return Q(state=State.HANDLING) & mine
+    if queue == "due_soon":
+        return Q(state__in=OPEN_STATES, overdue=False, next_due_at__gte=now, next_due_at__lt=now + DUE_SOON)
+    if queue == "overdue":
+        return Q(state__in=OPEN_STATES, overdue=True)
+    if queue == "to_review":
+        pending = ApprovalRequest.objects.filter(case_id=OuterRef("pk"), status=RequestStatus.PENDING)
+        return (Q(state=State.REPLY_REVIEW) | Q(Exists(pending))) & mine
+    if queue == "to_follow_up":
+        return Q(state=State.REPLIED)
+    if queue == "supervised":
+        return Q(Exists(Supervision.objects.filter(case_id=OuterRef("pk"), answered_at__isnull=True)))
+    raise InvalidInput(_("队列不存在：%(q)s") % {"q": queue}, code="invalid_queue")
+
+
+def case_list_for(person: Person, filters: CaseFilters, *, now: datetime | None = None) -> QuerySet[Case]:
+    now = now or timezone.now()
+    qs = visible_cases(person)
+    f = filters
+    if f.queue:
+        qs = qs.filter(queue_q(person, f.queue, now))
+    if f.state:
+        bad = [s for s in f.state if s not in State.values]
+        if bad:
+            raise InvalidInput(_("状态不正确：%(s)s") % {"s": ",".join(bad)}, code="invalid_state")
+        qs = qs.filter(state__in=f.state)
+    if f.type:
+        if f.type not in CaseType.values:
+            raise InvalidInput(_("类型不正确。"), code="invalid_type")
+        qs = qs.filter(type=f.type)
+    if f.channel:
+        if f.channel not in Channel.values:
+            raise InvalidInput(_("渠道不正确。"), code="invalid_channel")
+        qs = qs.filter(channel=f.channel)
+    if f.category:
+        qs = qs.filter(category=f.category)
+    if f.region:
+        region = Region.objects.filter(code=f.region).first()
+        if region is None:
+            raise InvalidInput(_("行政区划代码不存在。"), code="invalid_region")
+        qs = qs.filter(region_path__startswith=region.path)
+    if f.unit_id:
+        qs = qs.filter(Q(lead_unit_id=f.unit_id) | Q(intake_unit_id=f.unit_id))
+    if f.due == "overdue":
+        qs = qs.filter(overdue=True)
+    elif f.due == "due_soon":
+        qs = qs.filter(overdue=False, next_due_at__gte=now, next_due_at__lt=now + DUE_SOON)
+    elif f.due == "on_time":
+        qs = qs.filter(overdue=False).filter(Q(next_due_at__gte=now + DUE_SOON) | Q(next_due_at__isnull=True))
+    elif f.due:
+        raise InvalidInput(_("时限状态不正确。"), code="invalid_due")
+    if f.received_from:
+        qs = qs.filter(received_at__gte=_local_day_start(f.received_from))
+    if f.received_to:
+        qs = qs.filter(received_at__lt=_local_day_start(f.received_to) + timedelta(days=1))
+    if f.q:
+        term = f.q.strip()[:100]
+        if term.upper().startswith("BS") and term[2:].isdigit():
+            qs = qs.filter(number=term.upper())
+        elif term:
+            qs = qs.filter(Q(content__contains=term) | Q(title__contains=term) | Q(address__contains=term))
+    order = SORTS.get(f.sort)
+    if order is None:
+        raise InvalidInput(_("排序方式不正确。"), code="invalid_sort")
+    return qs.order_by(order, "-id")
+
+
+def queue_counts_for(person: Person, *, now: datetime | None = None) -> dict[str, int]:
+    now = now or timezone.now()
+    base = visible_cases(person)
+    return {name: base.filter(queue_q(person, name, now)).count() for name in QUEUES}
+
+
+def caller_history(person: Person, case: Case, limit: int = 20) -> QuerySet[Case]:
+    """The caller's earlier demands (by phone), among those this person may see."""
+    if not case.citizen_phone:
+        return Case.objects.none()
+    return visible_cases(person).filter(citizen_phone=case.citizen_phone).exclude(pk=case.pk).order_by("-received_at")[:limit]
