@@ -212,7 +212,8 @@ def _act(request: HttpRequest, case_id: int, fn: Any, **kwargs: Any) -> dict[str
 
         raise Conflict(_("诉求已被他人更新，请刷新后重试。"), code="stale_version", details={"version": case.version})
     done = fn(case.pk, actor=person, **kwargs)
-    return case_detail_out(case_get_for(person, done.pk), person)
+    # The actor may no longer see the case (e.g. after returning it): they still get the result.
+    return case_detail_out(Case.objects.select_related("lead_unit", "policy").get(pk=done.pk), person)
 
 
 def _action(path: str, summary: str) -> Any:

@@ -211,6 +211,8 @@ def transition(
         fields: dict[str, Any] = {"state": to_state, "version": F("version") + 1, "updated_at": now}
         if to_state in TERMINAL_STATES or to_state == State.FOLLOWED_UP:
             fields["closed_at"] = now
+        elif from_state in TERMINAL_STATES or from_state == State.FOLLOWED_UP:
+            fields["closed_at"] = None  # reopened
         fields.update(changes or {})
         updated = Case.objects.filter(pk=case.pk, version=case.version, state=from_state).update(**fields)
         if updated != 1:

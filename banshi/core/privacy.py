@@ -10,7 +10,6 @@ from banshi.core.errors import InvalidInput
 
 _MOBILE = re.compile(r"^1[3-9]\d{9}$")
 _LANDLINE = re.compile(r"^0\d{2,3}\d{7,8}$")
-_SERVICE = re.compile(r"^(1\d{4}|400\d{7}|800\d{7})$")
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
 
@@ -25,7 +24,7 @@ def phone_normalise(raw: str) -> str:
         digits = digits[3:]
     elif digits.startswith("0086"):
         digits = digits[4:]
-    if not digits.isdigit() or not (_MOBILE.match(digits) or _LANDLINE.match(digits) or _SERVICE.match(digits)):
+    if not digits.isdigit() or not (_MOBILE.match(digits) or _LANDLINE.match(digits)):
         raise InvalidInput(_("电话号码格式不正确：请填写11位手机号或带区号的固定电话。"), code="invalid_phone")
     return digits
 

@@ -107,8 +107,8 @@ def milestones_on_event(case: Case, event: CaseEvent) -> None:
             m.due_at, m.provisional, m.warn_at = due.at, m.provisional or due.provisional, _warn_at(m.starts_at, due.at)
             m.status, m.paused_at = MilestoneStatus.PENDING, None
             m.save(update_fields=["due_at", "provisional", "warn_at", "status", "paused_at"])
-        elif action in ("transfer", "return") and m.kind in by_kind and "dispatch" in by_kind[m.kind].get("start", []):
-            # The work order left this unit: its clock stops; a new unit starts a new one.
+        elif m.kind in by_kind and _restarts_on(by_kind[m.kind], action):
+            # The work order left this unit: its clock stops; the next unit gets its own.
             m.status = MilestoneStatus.CANCELLED
             m.save(update_fields=["status"])
     if case.state not in TERMINAL_STATES:
@@ -120,7 +120,14 @@ def milestones_on_event(case: Case, event: CaseEvent) -> None:
     case_refresh_due(case)
 
 
-def milestone_extend(case: Case, kind: str, period_text: str) -> Milestone:
+def _restarts_on(d: dict[str, Any], action: str) -> bool:
+    """A transfer restarts the milestones that a transfer starts (signing); a return sends the
+    order back to the dispatcher, so everything the dispatch started stops with it."""
+    starts = d.get("start", [])
+    return (action == "transfer" and "transfer" in starts) or (action == "return" and "dispatch" in starts)
+
+
+def milestone_extend(case: Case, kind: str, period_text: str, *, now: datetime) -> Milestone:
     """An approved extension moves the named milestone (or the result milestone) on by the period."""
     qs = Milestone.objects.filter(case=case, status__in=ACTIVE_MILESTONE_STATUSES)
     m = qs.filter(kind=kind).order_by("-due_at").first() if kind else None
@@ -135,7 +142,7 @@ def milestone_extend(case: Case, kind: str, period_text: str) -> Milestone:
     due = extend_due(old, period, get_calendar())
     m.due_at, m.provisional, m.extended = due.at, m.provisional or due.provisional, True
     m.warn_at = _warn_at(m.starts_at, due.at)
-    if m.status == MilestoneStatus.BREACHED and due.at > timezone.now():
+    if m.status == MilestoneStatus.BREACHED and due.at > now:
         m.status, m.breached_at = MilestoneStatus.PENDING, None
     m.save(update_fields=["due_at", "provisional", "extended", "warn_at", "status", "breached_at"])
     case_refresh_due(case)
@@ -158,3 +165,19 @@ def due_state(m: Milestone, now: datetime) -> str:
     if m.status == MilestoneStatus.BREACHED or now > m.due_at:
         return "overdue"
     return "due_soon" if now >= m.warn_at else "on_time"
+
+
+def policies_load_defaults(*, overwrite: bool = False) -> int:
+    """Create the default policy catalogue (sla/policies.py); existing rows are kept unless overwrite."""
+    from banshi.sla.policies import DEFAULT_POLICIES
+
+    n = 0
+    for p in DEFAULT_POLICIES:
+        fields = {k: p[k] for k in ("name", "source", "milestones", "max_extension", "verified")}
+        if overwrite:
+            Policy.objects.update_or_create(code=p["code"], defaults=fields)
+            n += 1
+        elif not Policy.objects.filter(code=p["code"]).exists():
+            Policy.objects.create(code=p["code"], **fields)
+            n += 1
+    return n

@@ -245,7 +245,7 @@ def case_extension_decide(
         req.decided_by, req.decided_at, req.decision_note = actor, now, note
         req.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
         if approve:
-            m = milestone_extend(case, "", req.period)
+            m = milestone_extend(case, "", req.period, now=now)
             event.data = {**event.data, "period": req.period, "milestone": m.kind, "due_at": m.due_at.isoformat()}
             event.save(update_fields=["data"])
 
