@@ -75,7 +75,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": SQLITE_PATH,
+            "NAME": str(SQLITE_PATH),
             "OPTIONS": {
                 # WAL lets readers run beside the single writer; IMMEDIATE takes the write
                 # lock at BEGIN so two writers queue instead of deadlocking on upgrade.
@@ -84,7 +84,7 @@ else:
                 "timeout": 15,
             },
             # A file per test process, so parallel runs and live-server threads share one real database.
-            "TEST": {"NAME": VAR_DIR / f"test-{os.getpid()}.sqlite3"},
+            "TEST": {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")},
         }
     }
 

@@ -217,7 +217,10 @@ def transition(
         updated = Case.objects.filter(pk=case.pk, version=case.version, state=from_state).update(**fields)
         if updated != 1:
             raise Conflict(_("诉求已被他人更新，请刷新后重试。"), code="stale_version")
-        case.refresh_from_db()
+        for name, value in fields.items():
+            if name != "version":
+                setattr(case, name, value)
+        case.version += 1
         event = _write_event(case, action, from_state, to_state, actor, reason, data or {}, now)
         milestones_on_event(case, event)
         if after is not None:

@@ -52,8 +52,14 @@ class Unit(models.Model):
         super().save(*args, **kwargs)  # type: ignore[arg-type]
         path = (self.parent.path if self.parent else "/") + f"{self.pk}/"
         if path != self.path:
-            self.path = path
+            old, self.path = self.path, path
             Unit.objects.filter(pk=self.pk).update(path=path)
+            if old:  # moved: its sub-units move with it
+                for child in Unit.objects.filter(parent=self):
+                    child.save()
+            from banshi.orgs.scoping import unit_paths_clear
+
+            unit_paths_clear()
 
 
 class Grid(models.Model):
@@ -61,7 +67,7 @@ class Grid(models.Model):
 
     name = models.CharField(_("网格名称"), max_length=120)
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="grids")
-    officers = models.ManyToManyField("Person", blank=True, related_name="grids", verbose_name=_("网格员/民警"))
+    officers: models.ManyToManyField[Person, models.Model] = models.ManyToManyField("Person", blank=True, related_name="grids", verbose_name=_("网格员/民警"))
 
     class Meta:
         verbose_name = _("网格")

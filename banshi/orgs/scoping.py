@@ -4,6 +4,7 @@ cases of the committee's region; a system administrator sees no case content at 
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING
 
 from django.db.models import Exists, OuterRef, Q
@@ -42,10 +43,29 @@ def case_visibility_q(person: Person) -> Q:
     return q
 
 
+_unit_paths: dict[int, tuple[float, str]] = {}
+UNIT_PATH_TTL = 60.0
+
+
+def unit_path(unit_id: int) -> str:
+    """A unit's materialised path, cached per process for a minute (units rarely move)."""
+    hit = _unit_paths.get(unit_id)
+    if hit is not None and time.monotonic() - hit[0] < UNIT_PATH_TTL:
+        return hit[1]
+    path = Unit.objects.filter(pk=unit_id).values_list("path", flat=True).first() or ""
+    _unit_paths[unit_id] = (time.monotonic(), path)
+    return path
+
+
+def unit_paths_clear() -> None:
+    _unit_paths.clear()
+
+
 def unit_within(person: Person, unit_id: int | None) -> bool:
     if unit_id is None or person.unit is None:
         return False
-    return Unit.objects.filter(pk=unit_id, path__startswith=person.unit.path).exists()
+    path = unit_path(unit_id)
+    return bool(path) and path.startswith(person.unit.path)
 
 
 def case_in_region(person: Person, case: Case) -> bool:

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Min, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from banshi.cases.enums import TERMINAL_STATES, State
@@ -52,11 +52,23 @@ def _warn_at(start: datetime, due: datetime) -> datetime:
     return due - span * settings.BANSHI_SLA_WARN_FRACTION
 
 
+_policy_cache: dict[int, tuple[float, list[dict[str, Any]]]] = {}
+
+
 def _policy_defs(case: Case) -> list[dict[str, Any]]:
+    """The milestone definitions of the case's policy (cached per process like the calendar)."""
     if case.policy_id is None:
         return []
-    policy: Policy | None = case.policy
-    return list(policy.milestones) if policy is not None else []
+    hit = _policy_cache.get(case.policy_id)
+    if hit is not None and time.monotonic() - hit[0] < CALENDAR_TTL_SECONDS:
+        return hit[1]
+    defs = list(Policy.objects.filter(pk=case.policy_id).values_list("milestones", flat=True).first() or [])
+    _policy_cache[case.policy_id] = (time.monotonic(), defs)
+    return defs
+
+
+def policy_cache_clear() -> None:
+    _policy_cache.clear()
 
 
 def milestone_start(case: Case, d: dict[str, Any], start: datetime, period_text: str | None = None) -> Milestone:
@@ -82,8 +94,12 @@ def milestones_on_event(case: Case, event: CaseEvent) -> None:
     action, now = event.action, event.at
     defs = _policy_defs(case)
     by_kind = {d["kind"]: d for d in defs}
-    active = list(Milestone.objects.filter(case=case, status__in=ACTIVE_MILESTONE_STATUSES))
+    # A new case has no milestones yet: skip the read on the registration hot path.
+    active = [] if action == "register" else list(
+        Milestone.objects.filter(case=case, status__in=ACTIVE_MILESTONE_STATUSES)
+    )
     overrides: dict[str, str] = dict(event.data.get("periods") or {})
+    started: list[Milestone] = []
 
     if case.state in TERMINAL_STATES:
         Milestone.objects.filter(pk__in=[m.pk for m in active]).update(status=MilestoneStatus.CANCELLED)
@@ -96,7 +112,7 @@ def milestones_on_event(case: Case, event: CaseEvent) -> None:
             m.save(update_fields=["status", "met_at"])
             d = by_kind.get(m.kind)
             if m.recurring and d and d.get("next_period") and case.state not in (State.REPLIED, State.FOLLOWED_UP):
-                milestone_start(case, d, now, d["next_period"])
+                started.append(milestone_start(case, d, now, d["next_period"]))
         elif action == "request_documents" and m.pausable and m.status == MilestoneStatus.PENDING:
             m.status, m.paused_at = MilestoneStatus.PAUSED, now
             m.save(update_fields=["status", "paused_at"])
@@ -116,8 +132,17 @@ def milestones_on_event(case: Case, event: CaseEvent) -> None:
             starts = d.get("start", [])
             if action in starts or (action == "reopen" and d.get("on_reopen")):
                 start = case.received_at if action == "register" else now
-                milestone_start(case, d, start, overrides.get(d["kind"]))
-    case_refresh_due(case)
+                started.append(milestone_start(case, d, start, overrides.get(d["kind"])))
+    _case_set_due(case, [m for m in active + started if m.status in ACTIVE_MILESTONE_STATUSES])
+
+
+def _case_set_due(case: Case, open_ms: list[Milestone]) -> None:
+    pending = [m.due_at for m in open_ms if m.status == MilestoneStatus.PENDING]
+    nxt = min(pending) if pending else None
+    overdue = any(m.status == MilestoneStatus.BREACHED for m in open_ms)
+    if (nxt, overdue) != (case.next_due_at, case.overdue):
+        Case.objects.filter(pk=case.pk).update(next_due_at=nxt, overdue=overdue)
+        case.next_due_at, case.overdue = nxt, overdue
 
 
 def _restarts_on(d: dict[str, Any], action: str) -> bool:
@@ -151,11 +176,7 @@ def milestone_extend(case: Case, kind: str, period_text: str, *, now: datetime) 
 
 def case_refresh_due(case: Case) -> None:
     """Keep the case's denormalised next due time and overdue flag in step with its milestones."""
-    open_ms = Milestone.objects.filter(case=case, status__in=ACTIVE_MILESTONE_STATUSES)
-    agg = open_ms.filter(status=MilestoneStatus.PENDING).aggregate(nxt=Min("due_at"))
-    overdue = open_ms.filter(status=MilestoneStatus.BREACHED).exists()
-    Case.objects.filter(pk=case.pk).update(next_due_at=agg["nxt"], overdue=overdue)
-    case.next_due_at, case.overdue = agg["nxt"], overdue
+    _case_set_due(case, list(Milestone.objects.filter(case=case, status__in=ACTIVE_MILESTONE_STATUSES)))
 
 
 def due_state(m: Milestone, now: datetime) -> str:
