@@ -24,7 +24,7 @@ dev: $(DEVSTAMP)
 
 run: $(STAMP)
 	$(BIN)/banshi migrate --noinput -v0
-	$(BIN)/banshi demo --if-empty
+	$(BIN)/banshi demo --if-empty --cases 2000
 	$(BIN)/banshi serve
 
 test: $(DEVSTAMP)
