@@ -8,7 +8,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI, Query, Router
+from ninja import NinjaAPI, Query, Router, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer
 
@@ -137,7 +137,7 @@ ERRORS = {400: s.ErrorOut, 403: s.ErrorOut, 404: s.ErrorOut, 409: s.ErrorOut}
 
 
 @router.post("", response={201: s.CaseCreatedOut, 200: s.CaseCreatedOut, **ERRORS})
-def case_create(request: HttpRequest, body: s.CaseIn) -> tuple[int, dict[str, Any]]:
+def case_create(request: HttpRequest, body: s.CaseIn) -> Status:
     """Register a demand. Send an `Idempotency-Key` header so a retried request never makes two cases."""
     person = _me(request)
     if person.role not in (Role.OPERATOR, Role.DISPATCHER, Role.HANDLER, Role.LEADER, Role.SUPERVISOR) or person.unit is None:
@@ -149,7 +149,7 @@ def case_create(request: HttpRequest, body: s.CaseIn) -> tuple[int, dict[str, An
         raise InvalidInput(_("该 Idempotency-Key 已被使用。"), code="idempotency_key_reused")
     out = case_out(case)
     out["tracking_code"] = case.tracking_code
-    return (201 if created else 200), out
+    return Status(201 if created else 200, out)
 
 
 @router.get("", response={200: s.CaseListOut, 400: s.ErrorOut})
