@@ -1,6 +1,90 @@
-from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+"""Staff workbench: sign-in, home, queues (with export and bulk actions) and the intake console.
 
+Views parse the request, call the domain (cases/domain, cases/queries) and render. No rules here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from functools import wraps
+from io import BytesIO
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from banshi.cases.domain.intake import CaseInput, case_register
+from banshi.cases.domain.lifecycle import case_dispatch, case_sign
+from banshi.cases.enums import CaseType, Channel, Urgency
+from banshi.cases.models import Case
+from banshi.cases.queries.cases import QUEUES, CaseFilters, case_list_for, queue_counts_for
+from banshi.core.audit import audit_write
+from banshi.core.errors import DomainError, InvalidInput, PermissionDenied
+from banshi.orgs.auth import person_sign_in
+from banshi.orgs.enums import Role
+from banshi.orgs.models import Person, Region, Unit
+from banshi.web.errors import domain_errors
+
+PAGE_SIZE = 25
+EXPORT_LIMIT = 20000
+
+# Which queues each role sees on its home page (presentation only; the counts come from the query layer).
+ROLE_QUEUES: dict[str, tuple[str, ...]] = {
+    Role.OPERATOR: ("to_dispatch", "to_follow_up", "due_soon", "overdue", "supervised"),
+    Role.DISPATCHER: ("to_dispatch", "to_sign", "to_follow_up", "due_soon", "overdue", "supervised"),
+    Role.HANDLER: ("to_sign", "handling", "due_soon", "overdue", "supervised"),
+    Role.LEADER: ("to_sign", "handling", "to_review", "due_soon", "overdue", "supervised"),
+    Role.SUPERVISOR: tuple(QUEUES),
+}
+REGISTERING_ROLES = (Role.OPERATOR, Role.DISPATCHER, Role.HANDLER, Role.LEADER, Role.SUPERVISOR)
+
+
+def me(request: HttpRequest) -> Person:
+    user = request.user
+    assert isinstance(user, Person)
+    return user
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    return request.META.get("REMOTE_ADDR")
+
+
+def staff_view(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+    """Signed-in staff only; DomainErrors become Chinese error pages with their HTTP status."""
+    return login_required(domain_errors(view))
+
+
+def case_staff_view(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+    """Staff who work on cases (system administrators see no case content)."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        person = me(request)
+        if person.role == Role.ADMIN or person.unit is None:
+            raise PermissionDenied(_("系统管理员不处理诉求，请使用管理功能。"), code="admin_no_cases")
+        return view(request, *args, **kwargs)
+
+    return staff_view(wrapper)
+
+
+def safe_next(request: HttpRequest, default: str) -> str:
+    nxt = request.POST.get("next") or request.GET.get("next") or ""
+    if nxt and url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}, require_https=False):
+        return nxt
+    return default
+
+
+# -- health, sign-in -----------------------------------------------------------------------------
 
 def healthz(request: HttpRequest) -> JsonResponse:
     with connection.cursor() as cur:
@@ -8,5 +92,217 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"ok": True})
 
 
+def login_view(request: HttpRequest) -> HttpResponse:
+    ctx: dict[str, Any] = {"next": safe_next(request, "/"), "username": ""}
+    if request.method == "POST":
+        username = (request.POST.get("username") or "").strip()[:150]
+        ctx["username"] = username
+        try:
+            person = person_sign_in(username=username, password=request.POST.get("password") or "", ip=client_ip(request))
+        except DomainError as exc:
+            ctx["error"] = exc.message
+            return render(request, "web/login.html", ctx, status=exc.status)
+        login(request, person)
+        return redirect(ctx["next"])
+    return render(request, "web/login.html", ctx)
+
+
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    logout(request)
+    return redirect("web:login")
+
+
+# -- home ----------------------------------------------------------------------------------------
+
+@staff_view
 def home(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("banshi")
+    person = me(request)
+    if person.role == Role.ADMIN or person.unit is None:
+        return render(request, "web/home_admin.html", {})
+    counts = queue_counts_for(person)
+    queues = [(q, QUEUES[q], counts[q]) for q in ROLE_QUEUES.get(person.role, tuple(QUEUES))]
+    return render(request, "web/home.html", {"queues": queues})
+
+
+# -- queues --------------------------------------------------------------------------------------
+
+def _date(raw: str | None, what: str) -> date | None:
+    if not raw:
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise InvalidInput(_("%(what)s格式不正确。") % {"what": what}, code="invalid_date") from None
+
+
+def filters_from(request: HttpRequest) -> CaseFilters:
+    g = request.GET
+    unit = g.get("unit") or ""
+    if unit and not unit.isdigit():
+        raise InvalidInput(_("单位不正确。"), code="invalid_unit")
+    return CaseFilters(
+        queue=g.get("queue") or None,
+        state=[s for s in g.getlist("state") if s] or None,
+        type=g.get("type") or None,
+        channel=g.get("channel") or None,
+        category=(g.get("category") or "").strip() or None,
+        region=g.get("region") or None,
+        unit_id=int(unit) if unit else None,
+        due=g.get("due") or None,
+        received_from=_date(g.get("from"), _("开始日期")),
+        received_to=_date(g.get("to"), _("结束日期")),
+        q=(g.get("q") or "").strip() or None,
+        sort=g.get("sort") or "-received",
+    )
+
+
+def scope_units(person: Person) -> list[Unit]:
+    if person.unit is None:
+        return []
+    region_path = person.unit.region.path
+    return list(Unit.objects.filter(is_active=True, region__path__startswith=region_path).order_by("path"))
+
+
+def scope_regions(person: Person) -> list[Region]:
+    if person.unit is None:
+        return []
+    return list(Region.objects.filter(path__startswith=person.unit.region.path).order_by("path"))
+
+
+@case_staff_view
+def queue(request: HttpRequest) -> HttpResponse:
+    person = me(request)
+    filters = filters_from(request)
+    qs = case_list_for(person, filters).select_related("lead_unit")
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    ctx = {
+        "page": page,
+        "filters": filters,
+        "query": params.urlencode(),
+        "queue_label": QUEUES.get(filters.queue or "", _("全部诉求")),
+        "queues": QUEUES,
+        "types": CaseType.choices,
+        "channels": Channel.choices,
+        "dues": [("overdue", _("已超时")), ("due_soon", _("即将超时")), ("on_time", _("未超时"))],
+        "sorts": [("-received", _("受理时间（新→旧）")), ("received", _("受理时间（旧→新）")),
+                  ("due", _("办理时限（近→远）")), ("-due", _("办理时限（远→近）")), ("number", _("编号"))],
+        "units": scope_units(person),
+        "regions": scope_regions(person),
+        "now": timezone.now(),
+        "can_sign": person.role in (Role.HANDLER, Role.LEADER),
+        "can_dispatch": person.role in (Role.DISPATCHER, Role.SUPERVISOR),
+    }
+    return render(request, "web/queue.html", ctx)
+
+
+@case_staff_view
+def queue_export(request: HttpRequest) -> HttpResponse:
+    from openpyxl import Workbook
+
+    person = me(request)
+    filters = filters_from(request)
+    rows = case_list_for(person, filters).select_related("lead_unit", "intake_unit")[:EXPORT_LIMIT]
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(_("诉求清单"))
+    ws.append([_("编号"), _("受理时间"), _("类型"), _("渠道"), _("标题"), _("事项分类"), _("状态"), _("紧急程度"),
+               _("受理单位"), _("主办单位"), _("办理时限"), _("是否超时")])
+    n = 0
+    for c in rows.iterator(chunk_size=1000):
+        n += 1
+        ws.append([
+            c.number, timezone.localtime(c.received_at).strftime("%Y-%m-%d %H:%M"), c.get_type_display(),
+            c.get_channel_display(), c.title, c.category, c.get_state_display(), c.get_urgency_display(),
+            c.intake_unit.name, c.lead_unit.name if c.lead_unit else "",
+            timezone.localtime(c.next_due_at).strftime("%Y-%m-%d %H:%M") if c.next_due_at else "",
+            _("是") if c.overdue else _("否"),
+        ])
+    audit_write(actor_id=person.pk, action="case_export", object_type="case", ip=client_ip(request),
+                data={"rows": n, "filters": request.GET.urlencode()[:500]})
+    buf = BytesIO()
+    wb.save(buf)
+    resp = HttpResponse(buf.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    resp["Content-Disposition"] = f'attachment; filename="cases-{stamp}.xlsx"'
+    return resp
+
+
+@require_POST
+@case_staff_view
+def queue_bulk(request: HttpRequest) -> HttpResponse:
+    """Bulk sign / dispatch: each case goes through the same domain function as a single action."""
+    person = me(request)
+    action = request.POST.get("action") or ""
+    ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
+    back = safe_next(request, "/queue/")
+    if not ids:
+        messages.error(request, _("请先勾选诉求。"))
+        return redirect(back)
+    unit_id: int | None = None
+    if action == "dispatch":
+        raw = request.POST.get("unit_id") or ""
+        if not raw.isdigit():
+            messages.error(request, _("批量派单请选择承办单位。"))
+            return redirect(back)
+        unit_id = int(raw)
+    elif action != "sign":
+        messages.error(request, _("不支持的批量操作。"))
+        return redirect(back)
+    done, failed = 0, []
+    for case_id in ids[:200]:
+        try:
+            if unit_id is not None:
+                case_dispatch(case_id, actor=person, unit_id=unit_id)
+            else:
+                case_sign(case_id, actor=person)
+            done += 1
+        except DomainError as exc:
+            number = Case.objects.filter(pk=case_id).values_list("number", flat=True).first() or f"#{case_id}"
+            failed.append(f"{number}：{exc.message}")
+    if done:
+        messages.success(request, _("已处理%(n)d件。") % {"n": done})
+    for line in failed:
+        messages.error(request, line)
+    return redirect(back)
+
+
+# -- intake console --------------------------------------------------------------------------------
+
+@case_staff_view
+def intake(request: HttpRequest) -> HttpResponse:
+    person = me(request)
+    if person.role not in REGISTERING_ROLES:
+        raise PermissionDenied(_("您的角色不能登记诉求。"))
+    assert person.unit is not None
+    form: dict[str, str] = {"type": CaseType.HELP, "channel": Channel.HOTLINE_12345, "urgency": Urgency.NORMAL,
+                            "region": person.unit.region_id}
+    error = ""
+    status = 200
+    if request.method == "POST":
+        p = request.POST
+        form = {k: (p.get(k) or "").strip() for k in
+                ("type", "channel", "content", "title", "citizen_name", "citizen_phone", "citizen_id_number",
+                 "address", "region", "category", "urgency")}
+        data = CaseInput(
+            type=form["type"], channel=form["channel"], content=form["content"], title=form["title"],
+            citizen_name=form["citizen_name"], citizen_phone=form["citizen_phone"],
+            citizen_id_number=form["citizen_id_number"], anonymous=p.get("anonymous") == "on",
+            confidential=p.get("confidential") == "on", address=form["address"], region_code=form["region"] or None,
+            category=form["category"], urgency=form["urgency"] or Urgency.NORMAL,
+        )
+        try:
+            case, _created = case_register(data=data, intake_unit=person.unit, actor=person,
+                                           idempotency_key=p.get("idempotency_key") or None)
+        except DomainError as exc:
+            error, status = exc.message, exc.status
+        else:
+            messages.success(request, _("已登记诉求 %(n)s，查询码 %(c)s。") % {"n": case.number, "c": case.tracking_code})
+            return redirect("web:case", case_id=case.pk)
+    ctx = {
+        "form": form, "error": error, "types": CaseType.choices, "channels": Channel.choices,
+        "urgencies": Urgency.choices, "regions": scope_regions(person),
+        "idempotency_key": f"web-{person.pk}-{timezone.now().timestamp():.6f}",
+    }
+    return render(request, "web/intake.html", ctx, status=status)

@@ -1,0 +1,157 @@
+"""Administration pages (system administrators only): parse, call core.administration, render."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from banshi.cases.enums import Channel
+from banshi.core import administration as ops
+from banshi.core.errors import DomainError, InvalidInput, PermissionDenied
+from banshi.intake.models import ServicePoint
+from banshi.notify.models import MessageTemplate
+from banshi.orgs.enums import Role, UnitKind
+from banshi.orgs.models import Person, Region, Unit
+from banshi.sla.models import CalendarYear, Policy
+from banshi.web.views import me, staff_view
+
+
+def admin_view(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if me(request).role != Role.ADMIN:
+            raise PermissionDenied(_("只有系统管理员可以使用管理功能。"), code="admin_only")
+        return view(request, *args, **kwargs)
+
+    return staff_view(wrapper)
+
+
+def _opt_int(raw: str | None) -> int | None:
+    raw = (raw or "").strip()
+    if not raw:
+        return None
+    if not raw.isdigit():
+        raise InvalidInput(_("编号不正确。"), code="invalid_id")
+    return int(raw)
+
+
+def _run(request: HttpRequest, fn: Callable[[], Any], done: str) -> str:
+    """Run an admin write; return the error message ('' on success)."""
+    try:
+        fn()
+    except DomainError as exc:
+        return exc.message
+    messages.success(request, done)
+    return ""
+
+
+def _page(request: HttpRequest, template: str, ctx: dict[str, Any], error: str) -> HttpResponse:
+    ctx["error"] = error
+    return render(request, template, ctx, status=400 if error else 200)
+
+
+@admin_view
+def units(request: HttpRequest) -> HttpResponse:
+    person, error = me(request), ""
+    if request.method == "POST":
+        p = request.POST
+        if p.get("op") == "toggle":
+            error = _run(request, lambda: ops.unit_set_active(actor=person, unit_id=_opt_int(p.get("unit_id")) or 0,
+                                                              active=p.get("active") == "1"), _("已保存。"))
+        else:
+            error = _run(request, lambda: ops.unit_create(actor=person, name=p.get("name", ""), kind=p.get("kind", ""),
+                                                          region_code=p.get("region", ""),
+                                                          parent_id=_opt_int(p.get("parent"))), _("单位已创建。"))
+        if not error:
+            return redirect("web:admin_units")
+    ctx = {"units": Unit.objects.select_related("region", "parent").order_by("path"), "kinds": UnitKind.choices,
+           "regions": Region.objects.order_by("path"), "form": request.POST}
+    return _page(request, "web/admin/units.html", ctx, error)
+
+
+@admin_view
+def people(request: HttpRequest) -> HttpResponse:
+    person, error = me(request), ""
+    if request.method == "POST":
+        p = request.POST
+        if p.get("op") == "update":
+            error = _run(request, lambda: ops.person_update(
+                actor=person, person_id=_opt_int(p.get("person_id")) or 0, role=p.get("role", ""),
+                unit_id=_opt_int(p.get("unit")), active=p.get("active") == "on"), _("已保存。"))
+        else:
+            error = _run(request, lambda: ops.person_create(
+                actor=person, username=p.get("username", ""), display_name=p.get("display_name", ""),
+                role=p.get("role", ""), unit_id=_opt_int(p.get("unit")), password=p.get("password", "")),
+                _("人员已创建。"))
+        if not error:
+            return redirect("web:admin_people")
+    ctx = {"people": Person.objects.select_related("unit").order_by("unit__path", "username"), "roles": Role.choices,
+           "units": Unit.objects.filter(is_active=True).order_by("path"), "form": request.POST}
+    return _page(request, "web/admin/people.html", ctx, error)
+
+
+@admin_view
+def policies(request: HttpRequest) -> HttpResponse:
+    person, error = me(request), ""
+    editing: int | None = _opt_int(request.GET.get("edit") or request.POST.get("policy_id"))
+    if request.method == "POST":
+        p = request.POST
+        error = _run(request, lambda: ops.policy_update(
+            actor=person, policy_id=editing or 0, name=p.get("name", ""), source=p.get("source", ""),
+            milestones_json=p.get("milestones", ""), max_extension=p.get("max_extension", ""),
+            active=p.get("active") == "on"), _("时限规则已保存。"))
+        if not error:
+            return redirect("web:admin_policies")
+    rows = [{"p": pol, "json": json.dumps(pol.milestones, ensure_ascii=False, indent=2)}
+            for pol in Policy.objects.order_by("code")]
+    ctx = {"rows": rows, "editing": editing, "form": request.POST}
+    return _page(request, "web/admin/policies.html", ctx, error)
+
+
+@admin_view
+def calendars(request: HttpRequest) -> HttpResponse:
+    person, error = me(request), ""
+    if request.method == "POST":
+        p = request.POST
+        error = _run(request, lambda: ops.calendar_year_load(
+            actor=person, year=_opt_int(p.get("year")) or 0, holidays=p.get("holidays", ""),
+            workdays=p.get("workdays", ""), source=p.get("source", "")), _("日历已载入，新的期限将按此计算。"))
+        if not error:
+            return redirect("web:admin_calendars")
+    ctx = {"years": CalendarYear.objects.select_related("loaded_by").order_by("-year"), "form": request.POST}
+    return _page(request, "web/admin/calendars.html", ctx, error)
+
+
+@admin_view
+def templates(request: HttpRequest) -> HttpResponse:
+    person, error = me(request), ""
+    if request.method == "POST":
+        p = request.POST
+        error = _run(request, lambda: ops.template_save(actor=person, code=p.get("code", ""), name=p.get("name", ""),
+                                                        body=p.get("body", "")), _("模板已保存。"))
+        if not error:
+            return redirect("web:admin_templates")
+    ctx = {"templates": MessageTemplate.objects.order_by("code"), "form": request.POST}
+    return _page(request, "web/admin/templates.html", ctx, error)
+
+
+@admin_view
+def service_points(request: HttpRequest) -> HttpResponse:
+    person, error = me(request), ""
+    if request.method == "POST":
+        p = request.POST
+        error = _run(request, lambda: ops.service_point_create(
+            actor=person, code=p.get("code", ""), name=p.get("name", ""), channel=p.get("channel", ""),
+            unit_id=_opt_int(p.get("unit"))), _("服务点已创建。"))
+        if not error:
+            return redirect("web:admin_service_points")
+    ctx = {"points": ServicePoint.objects.select_related("unit").order_by("code"), "channels": Channel.choices,
+           "units": Unit.objects.filter(is_active=True).order_by("path"), "form": request.POST}
+    return _page(request, "web/admin/service_points.html", ctx, error)
