@@ -130,6 +130,18 @@ BANSHI_TRIAGE_MODEL_DIR = env_str("BANSHI_TRIAGE_MODEL_DIR", "")
 # SLA worker: warn this fraction of the period before a milestone is due.
 BANSHI_SLA_WARN_FRACTION = env_float("BANSHI_SLA_WARN_FRACTION", 0.2)
 BANSHI_NOTIFY_LOG = Path(env_str("BANSHI_NOTIFY_LOG", str(VAR_DIR / "sms.log")))
+# Dotted path of an SMS gateway class (default: the log-file gateway in notify/gateways.py).
+BANSHI_NOTIFY_GATEWAY = env_str("BANSHI_NOTIFY_GATEWAY", "")
+# The public address printed in QR posters, e.g. https://banshi.example.gov.cn
+BANSHI_PUBLIC_URL = env_str("BANSHI_PUBLIC_URL", "")
+
+# Rate limits and other shared counters: Redis when configured (shared by every gunicorn worker),
+# otherwise a per-process memory cache (fine for one machine in development and tests).
+_redis_url = env_str("BANSHI_REDIS_URL", "")
+if _redis_url:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _redis_url}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 LOGGING = {
     "version": 1,

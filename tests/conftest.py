@@ -14,3 +14,14 @@ def world(db: None) -> World:
 def _fast_password_hasher(settings) -> None:  # type: ignore[no-untyped-def]
     """Full-strength PBKDF2 costs ~0.3 s a hash; tests build many people."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_process_caches() -> None:
+    """Per-process caches (policies, unit paths, calendar) must not outlive a test's database rows."""
+    from banshi.orgs.scoping import unit_paths_clear
+    from banshi.sla.services import calendar_reload, policy_cache_clear
+
+    policy_cache_clear()
+    unit_paths_clear()
+    calendar_reload()

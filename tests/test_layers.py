@@ -22,9 +22,9 @@ def _state_writes(tree: ast.AST) -> list[int]:
             lines += [t.lineno for t in targets if isinstance(t, ast.Attribute) and t.attr == "state"]
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in WRITE_CALLS:
             lines += [kw.value.lineno for kw in node.keywords if kw.arg == "state"]
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "setattr":
-            if len(node.args) >= 2 and isinstance(node.args[1], ast.Constant) and node.args[1].value == "state":
-                lines.append(node.lineno)
+        is_setattr = isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "setattr"
+        if is_setattr and len(node.args) >= 2 and isinstance(node.args[1], ast.Constant) and node.args[1].value == "state":
+            lines.append(node.lineno)
     return lines
 
 

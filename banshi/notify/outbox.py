@@ -16,13 +16,25 @@ CITIZEN_TEMPLATES: dict[str, str] = {
     "reply_approve": "final_reply",
     "procedural_reply": "progress_reply",
     "progress_reply": "progress_reply",
+    "follow_up": "follow_up",
+    "reopen": "reopened",
+    "reopen_dispatch": "reopened",
 }
 DEFAULT_TEXTS: dict[str, str] = {
     "receipt": "【办实事】您的诉求已受理，编号{number}，查询码{tracking_code}。可凭查询码和手机号查询办理进度。",
     "documents_request": "【办实事】您的诉求{number}需要补充材料：{text}。请凭查询码{tracking_code}在线补充。",
     "progress_reply": "【办实事】您的诉求{number}办理进展：{text}",
     "final_reply": "【办实事】您的诉求{number}已办结：{text}。请凭查询码{tracking_code}对办理结果评价。",
-    "follow_up": "【办实事】感谢您对诉求{number}的评价。",
+    "follow_up": "【办实事】感谢您对诉求{number}的评价，我们将继续改进工作。",
+    "reopened": "【办实事】您的诉求{number}将重新办理，可凭查询码{tracking_code}查询进度。",
+}
+TEMPLATE_NAMES: dict[str, str] = {
+    "receipt": "受理回执",
+    "documents_request": "补充材料通知",
+    "progress_reply": "办理进展答复",
+    "final_reply": "办结答复及回访邀请",
+    "follow_up": "评价致谢",
+    "reopened": "重新办理通知",
 }
 # Internal alerts to units by action.
 INTERNAL_TEMPLATES = {"dispatch": "new_order", "transfer": "new_order", "supervise": "supervision", "reopen": "reopened"}

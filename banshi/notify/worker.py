@@ -18,13 +18,21 @@ LEASE = timedelta(seconds=60)
 MAX_ATTEMPTS = 8
 
 
+class _Blank(dict[str, object]):
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
 def render(template: str, payload: dict[str, object]) -> str:
+    """The template's editable text with the payload filled in; an unknown `{field}` stays blank,
+    and a body an editor broke (stray braces) falls back to the built-in text."""
     row = MessageTemplate.objects.filter(code=template).first()
-    body = row.body if row else DEFAULT_TEXTS.get(template, "{text}")
+    default = DEFAULT_TEXTS.get(template, "{text}")
+    body = row.body if row else default
     try:
-        return body.format(**{k: v for k, v in payload.items()})
-    except (KeyError, IndexError, ValueError):
-        return DEFAULT_TEXTS.get(template, "{text}").format(**payload) if template in DEFAULT_TEXTS else str(payload)
+        return body.format_map(_Blank(payload))
+    except (IndexError, ValueError, AttributeError):
+        return default.format_map(_Blank(payload))
 
 
 def outbox_claim(*, now: datetime, batch: int) -> tuple[str, list[int]]:
@@ -49,6 +57,12 @@ def outbox_drain(*, gateway: Gateway | None = None, now: datetime | None = None,
     token, ids = outbox_claim(now=now, batch=batch)
     sent = 0
     for msg in OutboxMessage.objects.filter(pk__in=ids, claim_token=token).order_by("id"):
+        # Renew the lease for this one message; a worker that has lost it (its batch ran past the
+        # lease and another worker took the row over) leaves the message to that worker.
+        if not OutboxMessage.objects.filter(pk=msg.pk, claim_token=token, status=OutboxStatus.PENDING).update(
+            claimed_until=max(now, timezone.now()) + LEASE
+        ):
+            continue
         if msg.channel == "sms":
             try:
                 gateway.send(reference=f"outbox-{msg.pk}", recipient=msg.recipient, text=render(msg.template, msg.payload))

@@ -67,8 +67,22 @@ def _policy_defs(case: Case) -> list[dict[str, Any]]:
     return defs
 
 
+_policy_by_code: dict[str, tuple[float, Policy | None]] = {}
+
+
+def policy_by_code(code: str) -> Policy | None:
+    """An active policy by code (cached per process for a minute, like the definitions)."""
+    hit = _policy_by_code.get(code)
+    if hit is not None and time.monotonic() - hit[0] < CALENDAR_TTL_SECONDS:
+        return hit[1]
+    policy = Policy.objects.filter(code=code, is_active=True).first()
+    _policy_by_code[code] = (time.monotonic(), policy)
+    return policy
+
+
 def policy_cache_clear() -> None:
     _policy_cache.clear()
+    _policy_by_code.clear()
 
 
 def milestone_start(case: Case, d: dict[str, Any], start: datetime, period_text: str | None = None) -> Milestone:
@@ -201,4 +215,5 @@ def policies_load_defaults(*, overwrite: bool = False) -> int:
         elif not Policy.objects.filter(code=p["code"]).exists():
             Policy.objects.create(code=p["code"], **fields)
             n += 1
+    policy_cache_clear()
     return n

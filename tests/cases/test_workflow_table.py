@@ -7,7 +7,15 @@ import pytest
 
 from banshi.cases.enums import State
 from banshi.cases.models import Case, CaseEvent, CaseUnit
-from banshi.cases.workflow import RULES, TABLE, Scope, allowed_actions, allowed_pairs, mermaid_diagram, transition
+from banshi.cases.workflow import (
+    RULES,
+    TABLE,
+    Scope,
+    allowed_actions,
+    allowed_pairs,
+    mermaid_diagram,
+    transition,
+)
 from banshi.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from banshi.orgs.enums import Role
 from tests.factories import World, case_new

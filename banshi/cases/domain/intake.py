@@ -19,6 +19,7 @@ from banshi.core.privacy import id_number_normalise, phone_normalise
 from banshi.orgs.models import Grid, Person, Region, Unit
 from banshi.sla.models import Policy
 from banshi.sla.policies import CHANNEL_POLICY, DEFAULT_POLICY_CODE
+from banshi.sla.services import policy_by_code
 
 MAX_CONTENT = 5000
 BACKDATE_LIMIT = timedelta(days=366)
@@ -88,7 +89,7 @@ def case_input_clean(data: CaseInput, *, now: datetime) -> CaseInput:
 
 def _policy_for(data: CaseInput, suggested: str | None) -> Policy:
     code = data.policy_code or CHANNEL_POLICY.get(data.channel) or suggested or DEFAULT_POLICY_CODE
-    policy = Policy.objects.filter(code=code, is_active=True).first()
+    policy = policy_by_code(code)
     if policy is None:
         raise InvalidInput(_("时限规则不存在：%(code)s") % {"code": code}, code="invalid_policy")
     return policy
