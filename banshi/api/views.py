@@ -8,7 +8,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI, Query, Router, Status
+from ninja import File, NinjaAPI, Query, Router, Status, UploadedFile
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer
 
@@ -346,6 +346,14 @@ def a_urgency(request: HttpRequest, case_id: int, body: s.UrgencyIn) -> dict[str
 @_action("links", "关联诉求 link a related or duplicate case")
 def a_link(request: HttpRequest, case_id: int, body: s.LinkIn) -> dict[str, Any]:
     return _act(request, case_id, life.case_link, other_id=body.other_id, kind=body.kind, version=body.version)
+
+
+@router.post("/{case_id}/attachments", response={200: s.CaseDetailOut, 413: s.ErrorOut, 415: s.ErrorOut, **ERRORS},
+             summary="上传附件 attach photos or PDFs (checked by content, size-limited)")
+def a_attach(request: HttpRequest, case_id: int, files: list[UploadedFile] = File(...), note: str = "") -> dict[str, Any]:  # noqa: B008
+    from banshi.intake.uploads import upload_check
+
+    return _act(request, case_id, life.case_attach, files=upload_check(files), note=note)
 
 
 @_action("comments", "备注 add a note")

@@ -114,6 +114,10 @@ RULES: tuple[Rule, ...] = (
         DISPATCHER_INTAKE, OPERATOR_INTAKE, SUPERVISOR_REGION, LEADER_LEAD, system=True,
     ),
     _rule("link", "关联诉求", OPEN_FOR_NOTES, None, DISPATCHER_INTAKE, OPERATOR_INTAKE, SUPERVISOR_REGION, HANDLER_LEAD, LEADER_LEAD, system=True),
+    _rule(
+        "attach", "添加附件", OPEN_FOR_NOTES, None,
+        OPERATOR_INTAKE, DISPATCHER_INTAKE, HANDLER_LEAD, LEADER_LEAD, system=True,
+    ),
     _rule("comment", "备注", OPEN_FOR_NOTES, None, *((r, Scope.VISIBLE) for r in (Role.OPERATOR, Role.DISPATCHER, Role.HANDLER, Role.LEADER, Role.SUPERVISOR))),
 )
 TABLE: dict[str, Rule] = {r.action: r for r in RULES}
@@ -247,8 +251,11 @@ def _write_event(
     )
 
 
-def record_registration(case: Case, actor: Person | None, data: dict[str, Any], now: datetime) -> CaseEvent:
-    """The creation event of a new case (called inside the creating transaction)."""
+def record_registration(
+    case: Case, actor: Person | None, data: dict[str, Any], now: datetime, *, notify: bool = True
+) -> CaseEvent:
+    """The creation event of a new case (called inside the creating transaction). `notify=False`
+    writes no receipt (a ledger entry acknowledged when it was first taken in)."""
     from banshi.notify.outbox import outbox_for_event
     from banshi.sla.services import milestones_on_event
 
@@ -256,7 +263,8 @@ def record_registration(case: Case, actor: Person | None, data: dict[str, Any], 
         raise InvalidInput(_("新登记的诉求状态必须为待派单。"))
     event = _write_event(case, REGISTER, "", State.REGISTERED, actor, "", data, now)
     milestones_on_event(case, event)
-    outbox_for_event(case, event)
+    if notify:
+        outbox_for_event(case, event)
     return event
 
 

@@ -25,7 +25,6 @@ from banshi.cases.enums import CaseType, Channel
 from banshi.cases.models import Case
 from banshi.core.errors import DomainError
 from banshi.core.privacy import mask_id_number, mask_name, mask_phone, mask_text
-from banshi.notify.models import OutboxMessage
 from banshi.orgs.models import Unit
 
 log = logging.getLogger(__name__)
@@ -203,7 +202,6 @@ def cases_import(
         number_at = header.index("编号") if "编号" in header else None
         numbers = {_text(r[number_at]) for r in chunk if number_at is not None and number_at < len(r)}
         existing = set(Case.objects.filter(number__in=numbers - {""}).values_list("number", flat=True))
-        created_ids: list[int] = []
         with transaction.atomic():
             for offset, values in enumerate(chunk):
                 row_no = start + offset + 2  # the spreadsheet's row number (header is row 1)
@@ -224,22 +222,17 @@ def cases_import(
                             continue
                     data = _row_input(row, parse_when(raw.get("受理时间")), default_channel, channels, types)
                     key = f"import:{unit.pk}:{number}" if number else f"import:{file_key}:{row_no}"
-                    case, created = case_register(data=data, intake_unit=unit, actor=None, idempotency_key=key[:80],
-                                                  now=now)
+                    _case, created = case_register(data=data, intake_unit=unit, actor=None, idempotency_key=key[:80],
+                                                  now=now, notify=notify, backdate_limit=None)
                     if not created:
                         report.skipped += 1
                         continue
-                    created_ids.append(case.pk)
                     report.imported += 1
                 except (RowError, DomainError) as exc:
                     report.errors.append((row_no, number, getattr(exc, "message", None) or str(exc)))
                 except Exception as exc:  # never drop a row silently, whatever went wrong
                     log.exception("ledger row %s failed", row_no)
                     report.errors.append((row_no, number, _("系统错误：%(e)s") % {"e": str(exc)[:200]}))
-            if created_ids and not notify:
-                # Ledger entries were acknowledged when they were taken in: no receipt SMS now
-                # (removed in the transaction that wrote them, so the worker never sees them).
-                OutboxMessage.objects.filter(case_id__in=created_ids, template="receipt").delete()
     bar.update(len(rows))
     return report
 

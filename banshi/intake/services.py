@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from banshi.cases.domain.intake import CaseInput, case_register
-from banshi.cases.domain.lifecycle import case_documents_received, case_follow_up
+from banshi.cases.domain.lifecycle import case_attach, case_documents_received, case_follow_up
 from banshi.cases.enums import AWAITING_CITIZEN_STATES, Channel, ReplyStatus, Satisfaction, State
 from banshi.cases.models import Case, CaseEvent, Reply
 from banshi.cases.workflow import state_label
@@ -229,8 +229,8 @@ def citizen_supplement(
     if documents_requested(case) is None:
         raise Conflict(_("该诉求目前不需要补充材料。"), code="no_documents_request")
     with transaction.atomic():
-        attachments_save(case, files)
         note = text or _("群众已上传补充材料。")
         if files:
+            case_attach(case_id, actor=None, files=files, note=note[:5000], now=now)
             note += _("（附件%(n)d份）") % {"n": len(files)}
         return case_documents_received(case_id, actor=None, note=note[:5000], now=now)

@@ -92,3 +92,24 @@ def test_co_handling_blocks_closing_until_reported(world: World, api_as) -> None
     assert r.status_code == 409 and r.json()["code"] == "co_units_pending"
     _ok(api_as(world.justice_handler).post(f"/cases/{cid}/co-report", {"text": "已提供法律援助"}))
     _ok(h.post(f"/cases/{cid}/reply", {"text": "已处理"}))
+
+
+def test_staff_attach_checked_by_content(world: World, api_as, settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    settings.BANSHI_MAX_UPLOAD_BYTES = 1000
+    op = api_as(world.operator)
+    cid = _ok(op.post("/cases", {"type": "help", "channel": "window", "content": "现场照片"}), 201)["id"]
+
+    def upload(name: str, data: bytes):  # type: ignore[no-untyped-def]
+        return op.client.post(f"/api/v1/cases/{cid}/attachments", {"files": [SimpleUploadedFile(name, data)]},
+                              HTTP_AUTHORIZATION=op.auth)
+
+    png = b"\x89PNG\r\n\x1a\n" + b"0" * 100
+    assert upload("photo.jpg.exe", b"MZ\x90\x00 not an image").status_code == 415
+    assert upload("big.png", png + b"0" * 2000).status_code == 413
+    r = upload("现场.png", png)
+    assert r.status_code == 200, r.content
+    events = _ok(op.get(f"/cases/{cid}/events"))
+    assert events[-1]["action"] == "attach" and events[-1]["data"]["attachments"][0]["name"] == "现场.png"

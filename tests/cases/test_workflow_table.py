@@ -151,7 +151,7 @@ def test_allowed_actions_follow_state_and_person(world: World) -> None:
     Case.objects.filter(pk=case.pk).update(state=State.DISPATCHED, lead_unit=world.station)
     case.refresh_from_db()
     assert {r.action for r in allowed_actions(case, world.handler)} == {
-        "sign", "return_request", "procedural_reply", "supervise_answer", "link", "comment",
+        "sign", "return_request", "procedural_reply", "supervise_answer", "link", "attach", "comment",
     }
     assert "sign" not in {r.action for r in allowed_actions(case, world.handler2)}
     assert "return" in {r.action for r in allowed_actions(case, world.leader)}

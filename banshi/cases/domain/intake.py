@@ -59,7 +59,7 @@ def _choice(value: str, choices: type[Any], what: str) -> str:
     return value
 
 
-def case_input_clean(data: CaseInput, *, now: datetime) -> CaseInput:
+def case_input_clean(data: CaseInput, *, now: datetime, backdate_limit: timedelta | None = BACKDATE_LIMIT) -> CaseInput:
     """Validate and normalise; raises InvalidInput with a Chinese message."""
     _choice(data.type, CaseType, "类型")
     _choice(data.channel, Channel, "渠道")
@@ -82,7 +82,7 @@ def case_input_clean(data: CaseInput, *, now: datetime) -> CaseInput:
             raise InvalidInput(_("受理时间必须带时区。"), code="naive_datetime")
         if data.received_at > now + CLOCK_SKEW:
             raise InvalidInput(_("受理时间不能晚于当前时间。"), code="received_in_future")
-        if data.received_at < now - BACKDATE_LIMIT:
+        if backdate_limit is not None and data.received_at < now - backdate_limit:
             raise InvalidInput(_("补录的受理时间不能早于一年前。"), code="received_too_old")
     return data
 
@@ -102,8 +102,11 @@ def case_register(
     actor: Person | None,
     idempotency_key: str | None = None,
     now: datetime | None = None,
+    notify: bool = True,
+    backdate_limit: timedelta | None = BACKDATE_LIMIT,
 ) -> tuple[Case, bool]:
-    """Register a demand. Returns (case, created). A repeated Idempotency-Key returns the first case."""
+    """Register a demand. Returns (case, created). A repeated Idempotency-Key returns the first case.
+    Ledger imports pass notify=False (no receipt SMS for old entries) and backdate_limit=None."""
     from banshi.triage.integration import triage_case_input
 
     now = now or timezone.now()
@@ -112,7 +115,7 @@ def case_register(
         existing = Case.objects.filter(idempotency_key=idempotency_key).first()
         if existing is not None:
             return existing, False
-    data = case_input_clean(data, now=now)
+    data = case_input_clean(data, now=now, backdate_limit=backdate_limit)
     region: Region | None = None
     if data.region_code:
         region = Region.objects.filter(code=data.region_code).first()
@@ -163,7 +166,7 @@ def case_register(
             case.save()
             case.number = f"BS{timezone.localtime(received_at):%Y%m%d}{case.pk:07d}"
             Case.objects.filter(pk=case.pk).update(number=case.number)
-            record_registration(case, actor, {"channel": data.channel, "backdated": case.backdated}, now)
+            record_registration(case, actor, {"channel": data.channel, "backdated": case.backdated}, now, notify=notify)
     except IntegrityError:
         if idempotency_key:
             existing = Case.objects.filter(idempotency_key=idempotency_key).first()

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -423,6 +424,22 @@ def case_link(case_id: int, *, actor: Person | None, other_id: int, kind: str = 
         CaseLink.objects.get_or_create(case_id=other_id, other=case, kind=kind, defaults={"score": score})
 
     return transition(case_id, "link", actor=actor, after=record, now=now, data={"other_id": other_id, "kind": kind})
+
+
+def case_attach(case_id: int, *, actor: Person | None, files: Sequence[Any], note: str = "",
+                now: datetime | None = None) -> Case:
+    """Attach already checked files (intake/uploads.py: upload_check) to the case, audited."""
+    from banshi.intake.uploads import attachments_save
+
+    if not files:
+        raise InvalidInput(_("请选择要上传的文件。"), code="no_files")
+
+    def record(case: Case, event: CaseEvent) -> None:
+        saved = attachments_save(case, files, by=actor)
+        event.data = {**event.data, "attachments": [{"id": a.pk, "name": a.name, "size": a.size} for a in saved]}
+        event.save(update_fields=["data"])
+
+    return transition(case_id, "attach", actor=actor, reason=note, after=record, now=now)
 
 
 def case_comment(case_id: int, *, actor: Person, text: str, now: datetime | None = None) -> Case:
