@@ -28,7 +28,7 @@ run: $(STAMP)
 	$(BIN)/banshi serve
 
 test: $(DEVSTAMP)
-	$(BIN)/ruff check banshi tests bench
+	$(BIN)/ruff check .
 	$(BIN)/mypy banshi/cases banshi/sla banshi/orgs banshi/core banshi/notify
 	$(BIN)/python -m pytest -q tests
 	@if $(BIN)/python -c "import psycopg,sys; psycopg.connect('$(or $(PG_TEST_URL),postgresql://postgres@127.0.0.1:5432/postgres)', connect_timeout=3).close()" 2>/dev/null; then \
@@ -39,7 +39,7 @@ test: $(DEVSTAMP)
 	fi
 
 lint: $(DEVSTAMP)
-	$(BIN)/ruff check banshi tests bench
+	$(BIN)/ruff check .
 
 clean:
 	rm -rf $(VENV) var test-artifacts
