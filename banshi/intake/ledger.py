@@ -12,7 +12,7 @@ import io
 import logging
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -47,6 +47,9 @@ CHANNEL_ALIASES = {
 DATE_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y-%m-%d",
                 "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日 %H:%M", "%Y年%m月%d日", "%Y%m%d")
 CHUNK = 250
+
+# Ledgers carry entries from before the system: up to ten years back are accepted.
+LEDGER_BACKDATE_LIMIT = timedelta(days=3660)
 
 
 class RowError(Exception):
@@ -223,7 +226,7 @@ def cases_import(
                     data = _row_input(row, parse_when(raw.get("受理时间")), default_channel, channels, types)
                     key = f"import:{unit.pk}:{number}" if number else f"import:{file_key}:{row_no}"
                     _case, created = case_register(data=data, intake_unit=unit, actor=None, idempotency_key=key[:80],
-                                                  now=now, notify=notify, backdate_limit=None)
+                                                  now=now, notify=notify, backdate_limit=LEDGER_BACKDATE_LIMIT)
                     if not created:
                         report.skipped += 1
                         continue

@@ -83,7 +83,10 @@ def case_input_clean(data: CaseInput, *, now: datetime, backdate_limit: timedelt
         if data.received_at > now + CLOCK_SKEW:
             raise InvalidInput(_("受理时间不能晚于当前时间。"), code="received_in_future")
         if backdate_limit is not None and data.received_at < now - backdate_limit:
-            raise InvalidInput(_("补录的受理时间不能早于一年前。"), code="received_too_old")
+            raise InvalidInput(
+                _("补录的受理时间过早：最多可补录%(days)d天以前的诉求。") % {"days": backdate_limit.days},
+                code="received_too_old",
+            )
     return data
 
 
