@@ -8,6 +8,7 @@ from functools import wraps
 from typing import Any
 
 from django.contrib import messages
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -15,9 +16,10 @@ from django.utils.translation import gettext as _
 from banshi.cases.enums import Channel
 from banshi.core import administration as ops
 from banshi.core.errors import DomainError, InvalidInput, PermissionDenied
-from banshi.intake.models import ServicePoint
+from banshi.intake import knowledge as kb
+from banshi.intake.models import KnowledgeEntry, ServicePoint
 from banshi.notify.models import MessageTemplate
-from banshi.orgs.enums import Role, UnitKind
+from banshi.orgs.enums import Agency, Role, UnitKind
 from banshi.orgs.models import Person, Region, Unit
 from banshi.sla.models import CalendarYear, Policy
 from banshi.web.views import me, staff_view
@@ -155,3 +157,41 @@ def service_points(request: HttpRequest) -> HttpResponse:
     ctx = {"points": ServicePoint.objects.select_related("unit").order_by("code"), "channels": Channel.choices,
            "units": Unit.objects.filter(is_active=True).order_by("path"), "form": request.POST}
     return _page(request, "web/admin/service_points.html", ctx, error)
+
+
+@admin_view
+def knowledge(request: HttpRequest) -> HttpResponse:
+    """知识库: list, create, edit, enable/disable. Writes go through intake.knowledge (audited)."""
+    person, error = me(request), ""
+    posted = request.method == "POST"
+    editing = _opt_int(request.POST.get("entry_id") if posted else request.GET.get("edit"))
+    if posted:
+        p = request.POST
+        if p.get("op") == "toggle":
+            error = _run(request, lambda: kb.knowledge_entry_set_active(
+                actor=person, entry_id=editing or 0, active=p.get("active") == "1"), _("已保存。"))
+        else:
+            data = kb.KnowledgeInput(
+                title=p.get("title", ""), answer=p.get("answer", ""), question=p.get("question", ""),
+                keywords=p.get("keywords", ""), category=p.get("category", ""), agency=p.get("agency", ""),
+                source=p.get("source", ""), is_active=p.get("is_active") == "on")
+            error = _run(request, lambda: kb.knowledge_entry_save(actor=person, entry_id=editing, data=data),
+                         _("知识库条目已保存。"))
+        if not error:
+            return redirect("web:admin_knowledge")
+    q = (request.GET.get("q") or "").strip()
+    entries = KnowledgeEntry.objects.order_by("-is_active", "title", "id")
+    if q:
+        entries = entries.filter(Q(title__icontains=q) | Q(keywords__icontains=q) | Q(answer__icontains=q))
+    entry = KnowledgeEntry.objects.filter(pk=editing).first() if editing else None
+    if posted:
+        form: Any = request.POST
+    elif entry is not None:
+        form = {f: getattr(entry, f) for f in kb.FIELDS}
+    else:
+        form = {"is_active": True}
+    labels = dict(Agency.choices)
+    rows = [(e, labels.get(e.agency, e.agency)) for e in entries[:500]]
+    ctx = {"rows": rows, "entry": entry, "editing": editing, "form": form, "q": q,
+           "agencies": Agency.choices}
+    return _page(request, "web/admin/knowledge.html", ctx, error)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from banshi.web import admin_views, case_views, views
+from banshi.web import admin_views, case_views, console_views, views
 
 app_name = "web"
 
@@ -12,7 +12,11 @@ urlpatterns = [
     path("queue/", views.queue, name="queue"),
     path("queue/export.xlsx", views.queue_export, name="queue_export"),
     path("queue/bulk", views.queue_bulk, name="queue_bulk"),
-    path("intake/", views.intake, name="intake"),
+    path("intake/", console_views.intake, name="intake"),
+    path("intake/field/", console_views.intake_field, name="intake_field"),
+    path("intake/panel/caller", console_views.caller_panel, name="intake_caller"),
+    path("intake/panel/knowledge", console_views.knowledge_panel, name="intake_knowledge"),
+    path("intake/panel/emergency", console_views.emergency_panel, name="intake_emergency"),
     path("desk/", case_views.desk, name="desk"),
     path("supervision/", case_views.supervision, name="supervision"),
     path("cases/<int:case_id>/", case_views.case_page, name="case"),
@@ -24,5 +28,6 @@ urlpatterns = [
     path("manage/policies/", admin_views.policies, name="admin_policies"),
     path("manage/calendars/", admin_views.calendars, name="admin_calendars"),
     path("manage/templates/", admin_views.templates, name="admin_templates"),
+    path("manage/knowledge/", admin_views.knowledge, name="admin_knowledge"),
     path("manage/service-points/", admin_views.service_points, name="admin_service_points"),
 ]

@@ -1,4 +1,4 @@
-"""Staff workbench: sign-in, home, queues (with export and bulk actions) and the intake console.
+"""Staff workbench: sign-in, home, queues (with export and bulk actions). The intake console is in console_views.
 
 Views parse the request, call the domain (cases/domain, cases/queries) and render. No rules here.
 """
@@ -23,9 +23,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from banshi.cases.domain.intake import CaseInput, case_register
 from banshi.cases.domain.lifecycle import case_dispatch, case_sign
-from banshi.cases.enums import CaseType, Channel, Urgency
+from banshi.cases.enums import CaseType, Channel
 from banshi.cases.models import Case
 from banshi.cases.queries.cases import QUEUES, CaseFilters, case_list_for, queue_counts_for
 from banshi.core.audit import audit_write
@@ -266,43 +265,3 @@ def queue_bulk(request: HttpRequest) -> HttpResponse:
     for line in failed:
         messages.error(request, line)
     return redirect(back)
-
-
-# -- intake console --------------------------------------------------------------------------------
-
-@case_staff_view
-def intake(request: HttpRequest) -> HttpResponse:
-    person = me(request)
-    if person.role not in REGISTERING_ROLES:
-        raise PermissionDenied(_("您的角色不能登记诉求。"))
-    assert person.unit is not None
-    form: dict[str, str] = {"type": CaseType.HELP, "channel": Channel.HOTLINE_12345, "urgency": Urgency.NORMAL,
-                            "region": person.unit.region_id}
-    error = ""
-    status = 200
-    if request.method == "POST":
-        p = request.POST
-        form = {k: (p.get(k) or "").strip() for k in
-                ("type", "channel", "content", "title", "citizen_name", "citizen_phone", "citizen_id_number",
-                 "address", "region", "category", "urgency")}
-        data = CaseInput(
-            type=form["type"], channel=form["channel"], content=form["content"], title=form["title"],
-            citizen_name=form["citizen_name"], citizen_phone=form["citizen_phone"],
-            citizen_id_number=form["citizen_id_number"], anonymous=p.get("anonymous") == "on",
-            confidential=p.get("confidential") == "on", address=form["address"], region_code=form["region"] or None,
-            category=form["category"], urgency=form["urgency"] or Urgency.NORMAL,
-        )
-        try:
-            case, _created = case_register(data=data, intake_unit=person.unit, actor=person,
-                                           idempotency_key=p.get("idempotency_key") or None)
-        except DomainError as exc:
-            error, status = exc.message, exc.status
-        else:
-            messages.success(request, _("已登记诉求 %(n)s，查询码 %(c)s。") % {"n": case.number, "c": case.tracking_code})
-            return redirect("web:case", case_id=case.pk)
-    ctx = {
-        "form": form, "error": error, "types": CaseType.choices, "channels": Channel.choices,
-        "urgencies": Urgency.choices, "regions": scope_regions(person),
-        "idempotency_key": f"web-{person.pk}-{timezone.now().timestamp():.6f}",
-    }
-    return render(request, "web/intake.html", ctx, status=status)

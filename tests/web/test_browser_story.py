@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,39 +17,11 @@ import pytest
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 from banshi.cases.models import Case
-from banshi.sla.models import Policy
-from banshi.sla.policies import DEFAULT_POLICIES
-from tests.factories import PASSWORD, World, case_new, world_build
+from tests.factories import PASSWORD, World, case_new
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-
-
-@pytest.fixture
-def browser_world(transactional_db: None) -> World:
-    # A transactional test starts from a flushed database: put the default deadline policies back.
-    for p in DEFAULT_POLICIES:
-        Policy.objects.update_or_create(
-            code=p["code"], defaults={k: p[k] for k in ("name", "source", "milestones", "max_extension", "verified")}
-        )
-    return world_build()
-
-
-@pytest.fixture
-def browser() -> Iterator[Any]:
-    exe = shutil.which("chromium")
-    if exe is None:
-        pytest.skip("Debian chromium not installed: browser tests skipped (apt-get install chromium chromium-driver)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=exe, args=CHROMIUM_ARGS)
-        try:
-            yield b
-        finally:
-            b.close()
 
 
 class Story:
@@ -60,10 +30,10 @@ class Story:
         self.pages: dict[str, Any] = {}
         ARTIFACTS.mkdir(exist_ok=True)
 
-    def as_(self, username: str) -> Any:
+    def as_(self, username: str, viewport: dict[str, int] | None = None) -> Any:
         """A signed-in page for this person (one browser context each, like separate desks)."""
         if username not in self.pages:
-            ctx = self.browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+            ctx = self.browser.new_context(locale="zh-CN", viewport=viewport or {"width": 1280, "height": 900})
             page = ctx.new_page()
             page.goto(f"{self.base}/login/")
             page.get_by_label("用户名").fill(username)
@@ -117,7 +87,7 @@ def test_whole_story_in_browser(live_server: Any, browser_world: World, browser:
     op.get_by_label("地点").fill("海港区文化路1号")
     story.shot(op, "intake-form")
     with op.expect_navigation():
-        op.get_by_role("button", name="登记").click()
+        op.get_by_role("button", name="登记", exact=True).click()
     case_id = int(re.search(r"/cases/(\d+)/", op.url).group(1))  # type: ignore[union-attr]
     assert story.state(op) == "待派单"
     assert "138****5678" in op.content()

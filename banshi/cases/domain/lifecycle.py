@@ -416,7 +416,10 @@ def case_link(case_id: int, *, actor: Person | None, other_id: int, kind: str = 
               score: float | None = None, now: datetime | None = None) -> Case:
     if kind not in LinkKind.values:
         raise InvalidInput(_("关联类型不正确。"), code="invalid_link")
-    if other_id == case_id or not Case.objects.filter(pk=other_id).exists():
+    other = Case.objects.filter(pk=other_id).first() if other_id != case_id else None
+    from banshi.orgs.scoping import can_see_case
+
+    if other is None or (actor is not None and not can_see_case(actor, other)):
         raise InvalidInput(_("要关联的诉求不存在。"), code="invalid_link")
 
     def record(case: Case, event: CaseEvent) -> None:

@@ -14,8 +14,32 @@
     // Ctrl/Cmd+Enter submits the form being typed in (fast intake on the phone line).
     if ((ev.ctrlKey || ev.metaKey) && ev.key === "Enter" && ev.target && ev.target.form) {
       ev.preventDefault();
-      if (ev.target.form.requestSubmit) { ev.target.form.requestSubmit(); } else { ev.target.form.submit(); }
+      // A field may name the button that submits it (the on-spot answer submits "register and answer").
+      var which = ev.target.getAttribute("data-submit");
+      var submitter = which ? document.getElementById(which) : null;
+      if (ev.target.form.requestSubmit) {
+        if (submitter) { ev.target.form.requestSubmit(submitter); } else { ev.target.form.requestSubmit(); }
+      } else { ev.target.form.submit(); }
     }
+  });
+  document.addEventListener("click", function (ev) {
+    // Knowledge base "当场答复": copy the answer into the console's answer box, mark the demand as a
+    // consultation and put the cursor there for the operator to check and submit.
+    var btn = ev.target && ev.target.closest ? ev.target.closest(".kb-use") : null;
+    if (!btn) { return; }
+    var source = document.getElementById(btn.getAttribute("data-source"));
+    var answer = document.getElementById("id_answer");
+    var type = document.getElementById("id_type");
+    if (!source || !answer) { return; }
+    answer.value = source.textContent.trim();
+    if (type) { type.value = "consultation"; }
+    answer.focus();
+    if (answer.scrollIntoView) { answer.scrollIntoView({block: "center"}); }
+  });
+  document.addEventListener("htmx:beforeSwap", function (ev) {
+    // The console's side panels answer 401/403 with a short notice: show it instead of dropping it.
+    var status = ev.detail && ev.detail.xhr ? ev.detail.xhr.status : 0;
+    if (status === 401 || status === 403) { ev.detail.shouldSwap = true; ev.detail.isError = false; }
   });
   document.addEventListener("submit", function (ev) {
     // Avoid double submissions of the same action form.
