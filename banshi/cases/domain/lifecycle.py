@@ -79,9 +79,24 @@ def case_dispatch(
     changes: dict[str, Any] = {"lead_unit_id": unit.pk, "handler_id": None}
     if category:
         changes["category"] = category[:64]
+    def learn(case: Case, event: CaseEvent) -> None:
+        # A dispatcher who routes elsewhere than the suggestion teaches the classifier.
+        suggested = case.triage or {}
+        chosen_category = case.category or ""
+        if actor is not None and suggested and (
+            suggested.get("agency") != unit.agency or (category and category != suggested.get("category"))
+        ):
+            from banshi.triage.models import TriageLabel
+
+            TriageLabel.objects.create(
+                case=case, text=case.content, agency=unit.agency, category=chosen_category,
+                suggested_agency=str(suggested.get("agency", "")), suggested_category=str(suggested.get("category", "")),
+                by=actor,
+            )
+
     return transition(
         case_id, "dispatch", actor=actor, reason=note, changes=changes, expected_version=expected_version, now=now,
-        data={"unit_id": unit.pk, "unit": unit.name, "periods": _periods(periods)},
+        after=learn, data={"unit_id": unit.pk, "unit": unit.name, "periods": _periods(periods)},
     )
 
 
