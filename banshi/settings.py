@@ -86,6 +86,8 @@ else:
             },
             # A file per test process, so parallel runs and live-server threads share one real database.
             "TEST": {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")},
+            # Reusing a connection skips the PRAGMAs and function registration on every request.
+            "CONN_MAX_AGE": env_int("BANSHI_CONN_MAX_AGE", 60),
         }
     }
 

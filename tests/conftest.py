@@ -19,9 +19,13 @@ def _fast_password_hasher(settings) -> None:  # type: ignore[no-untyped-def]
 @pytest.fixture(autouse=True)
 def _fresh_process_caches() -> None:
     """Per-process caches (policies, unit paths, calendar) must not outlive a test's database rows."""
+    from banshi.orgs.auth import api_token_cache_clear
+    from banshi.orgs.regions import region_cache_clear
     from banshi.orgs.scoping import unit_paths_clear
     from banshi.sla.services import calendar_reload, policy_cache_clear
 
+    api_token_cache_clear()
+    region_cache_clear()
     policy_cache_clear()
     unit_paths_clear()
     calendar_reload()

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import secrets
+import time
 from datetime import datetime, timedelta
 
 from django.contrib.auth import authenticate
@@ -51,10 +53,28 @@ def api_token_issue(person: Person, name: str = "api") -> str:
     return key
 
 
+# token hash → (monotonic time, person): a revoked token or deactivated person stops working
+# within TOKEN_CACHE_SECONDS on every server process.
+_token_cache: dict[str, tuple[float, Person]] = {}
+TOKEN_CACHE_SECONDS = 30.0
+
+
 def api_token_person(key: str) -> Person | None:
     if not key or len(key) > 200:
         return None
-    tok = ApiToken.objects.select_related("person__unit__region").filter(key_hash=_hash(key), revoked=False).first()
+    digest = _hash(key)
+    hit = _token_cache.get(digest)
+    if hit is not None and time.monotonic() - hit[0] < TOKEN_CACHE_SECONDS:
+        return copy.copy(hit[1])  # one object per request: threads never share a mutable instance
+    tok = ApiToken.objects.select_related("person__unit__region").filter(key_hash=digest, revoked=False).first()
     if tok is None or not tok.person.is_active:
+        _token_cache.pop(digest, None)
         return None
+    if len(_token_cache) > 10_000:
+        _token_cache.clear()
+    _token_cache[digest] = (time.monotonic(), tok.person)
     return tok.person
+
+
+def api_token_cache_clear() -> None:
+    _token_cache.clear()

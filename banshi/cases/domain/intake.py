@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,6 +17,7 @@ from banshi.cases.workflow import record_registration
 from banshi.core.errors import InvalidInput
 from banshi.core.privacy import id_number_normalise, phone_normalise
 from banshi.orgs.models import Grid, Person, Region, Unit
+from banshi.orgs.regions import region_by_code
 from banshi.sla.models import Policy
 from banshi.sla.policies import CHANNEL_POLICY, DEFAULT_POLICY_CODE
 from banshi.sla.services import policy_by_code
@@ -113,15 +114,13 @@ def case_register(
     from banshi.triage.integration import triage_case_input
 
     now = now or timezone.now()
-    if idempotency_key:
-        idempotency_key = idempotency_key.strip()[:80]
-        existing = Case.objects.filter(idempotency_key=idempotency_key).first()
-        if existing is not None:
-            return existing, False
+    # A repeated Idempotency-Key is caught by the unique index (IntegrityError below), not by a
+    # read on every create.
+    idempotency_key = (idempotency_key or "").strip()[:80] or None
     data = case_input_clean(data, now=now, backdate_limit=backdate_limit)
     region: Region | None = None
     if data.region_code:
-        region = Region.objects.filter(code=data.region_code).first()
+        region = region_by_code(data.region_code)
         if region is None:
             raise InvalidInput(_("行政区划代码不存在：%(code)s") % {"code": data.region_code}, code="invalid_region")
     grid: Grid | None = None
@@ -168,7 +167,8 @@ def case_register(
         with transaction.atomic():
             case.save()
             case.number = f"BS{timezone.localtime(received_at):%Y%m%d}{case.pk:07d}"
-            Case.objects.filter(pk=case.pk).update(number=case.number)
+            with connection.cursor() as cur:  # the ORM's update() costs twice as much on this hot path
+                cur.execute(f"UPDATE {Case._meta.db_table} SET number = %s WHERE id = %s", [case.number, case.pk])
             record_registration(case, actor, {"channel": data.channel, "backdated": case.backdated}, now, notify=notify)
     except IntegrityError:
         if idempotency_key:

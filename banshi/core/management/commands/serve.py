@@ -6,8 +6,10 @@ import os
 import signal
 import subprocess
 import sys
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
 
@@ -31,8 +33,12 @@ class Command(BaseCommand):
         gunicorn = [
             sys.executable, "-m", "gunicorn", "banshi.wsgi:application", "--bind", opts["bind"],
             "--workers", str(opts["workers"]), "--threads", str(opts["threads"]), "--worker-class", "gthread",
-            "--access-logfile", "-" if opts["verbosity"] > 1 else "/dev/null", "--graceful-timeout", "10",
+            "--graceful-timeout", "10",
+            # One control socket per server, so several servers on a machine never share one.
+            "--control-socket", str(Path(settings.VAR_DIR) / f"gunicorn-{opts['bind'].replace(':', '-')}.ctl"),
         ]
+        if opts["verbosity"] > 1:
+            gunicorn += ["--access-logfile", "-"]
         procs.append(subprocess.Popen(gunicorn, env=env))
         self.stdout.write(f"banshi 已启动：http://{opts['bind']}/ （按 Ctrl+C 停止）")
 
