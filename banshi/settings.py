@@ -72,6 +72,9 @@ SQLITE_PATH = VAR_DIR / "banshi.sqlite3"
 _database_url = env_str("DATABASE_URL", "")
 if _database_url:
     DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=env_int("BANSHI_CONN_MAX_AGE", 60))}
+    if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        # JIT compilation added 30–850 ms to large queue queries and saved nothing (bench/workbench.py).
+        DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 else:
     DATABASES = {
         "default": {

@@ -12,8 +12,10 @@ def world(db: None) -> World:
 
 @pytest.fixture(autouse=True)
 def _fast_password_hasher(settings) -> None:  # type: ignore[no-untyped-def]
-    """Full-strength PBKDF2 costs ~0.3 s a hash; tests build many people."""
+    """Full-strength PBKDF2 costs ~0.3 s a hash; tests build many people. Auto-dispatch is off
+    unless a test turns it on, so a case stays where the test put it."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.BANSHI_AUTO_DISPATCH_CONFIDENCE = 1.0
 
 
 @pytest.fixture(autouse=True)

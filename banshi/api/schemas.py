@@ -119,7 +119,8 @@ class CaseCreatedOut(CaseOut):
 
 
 class CaseListOut(Schema):
-    count: int
+    count: int = Field(description="matching cases, counted up to 10,000")
+    count_capped: bool = Field(description="true when there are at least 10,000: narrow the filters")
     items: list[CaseOut]
     offset: int
     limit: int

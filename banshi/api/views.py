@@ -16,7 +16,7 @@ from banshi.api import schemas as s
 from banshi.cases.domain import lifecycle as life
 from banshi.cases.domain.intake import CaseInput, case_register
 from banshi.cases.models import Case, CaseEvent
-from banshi.cases.queries.cases import CaseFilters, case_get_for, case_list_for
+from banshi.cases.queries.cases import LIST_COUNT_CAP, CaseFilters, capped_count, case_get_for, case_list_for
 from banshi.cases.queries.personal import citizen_masked, citizen_reveal
 from banshi.cases.workflow import allowed_actions, state_label
 from banshi.core.errors import DomainError, InvalidInput, PermissionDenied
@@ -176,7 +176,9 @@ def case_list(
     )
     qs = case_list_for(_me(request), filters).select_related("lead_unit", "policy")
     items = list(qs[offset : offset + limit])
-    return {"count": qs.count(), "items": [case_out(c) for c in items], "offset": offset, "limit": limit}
+    count = capped_count(qs, LIST_COUNT_CAP)
+    return {"count": count, "count_capped": count >= LIST_COUNT_CAP, "items": [case_out(c) for c in items],
+            "offset": offset, "limit": limit}
 
 
 @router.get("/{case_id}", response={200: s.CaseDetailOut, 404: s.ErrorOut})
@@ -397,6 +399,14 @@ def sla_due(request: HttpRequest, start: datetime, period: str) -> dict[str, Any
     due = compute_due(start, p, get_calendar())
     return {"start": start, "period": str(p), "due_at": _local(due.at), "last_day": due.last_day,
             "provisional": due.provisional}
+
+
+@misc.get("/hotspots", response={200: list[dict[str, Any]]})
+def hotspots(request: HttpRequest, days: int = Query(30, ge=1, le=180)) -> list[dict[str, Any]]:
+    """热点: recent demands this person may see, grouped by topic and place, hottest first."""
+    from banshi.triage.links import hotspots_for
+
+    return hotspots_for(_me(request), days=days)
 
 
 api.add_router("/auth", auth_router)

@@ -78,6 +78,8 @@ class Case(models.Model):
             models.Index(fields=["state", "next_due_at"], name="case_state_due"),
             models.Index(fields=["region_path", "-received_at"], name="case_region_received"),
             models.Index(fields=["-received_at"], name="case_received"),
+            # The 已超时 queue: a small slice of a large table.
+            models.Index(fields=["-received_at"], name="case_overdue", condition=models.Q(overdue=True)),
         ]
 
     def __str__(self) -> str:
@@ -169,7 +171,11 @@ class ApprovalRequest(models.Model):
     decided_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["case", "kind", "status"], name="request_case_kind")]
+        indexes = [
+            models.Index(fields=["case", "kind", "status"], name="request_case_kind"),
+            # Queue "to_review" (counted on every home page): the few pending requests among many decided ones.
+            models.Index(fields=["case"], name="request_pending", condition=models.Q(status=RequestStatus.PENDING)),
+        ]
 
 
 class Supervision(models.Model):

@@ -890,7 +890,8 @@ class CaseRun:
     # steps --------------------------------------------------------------------------------------
     def register(self) -> None:
         operator = self.intake_operator()
-        case, _ = case_register(data=self.spec.data, intake_unit=self.intake_unit, actor=operator, now=self.t)
+        case, _ = case_register(data=self.spec.data, intake_unit=self.intake_unit, actor=operator, now=self.t,
+                                  auto_dispatch=False)
         self.case_id, self.case = case.pk, case
 
     def dispatch(self, unit: Unit, *, quick: bool = True) -> None:

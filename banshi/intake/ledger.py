@@ -226,7 +226,8 @@ def cases_import(
                     data = _row_input(row, parse_when(raw.get("受理时间")), default_channel, channels, types)
                     key = f"import:{unit.pk}:{number}" if number else f"import:{file_key}:{row_no}"
                     _case, created = case_register(data=data, intake_unit=unit, actor=None, idempotency_key=key[:80],
-                                                  now=now, notify=notify, backdate_limit=LEDGER_BACKDATE_LIMIT)
+                                                  now=now, notify=notify, backdate_limit=LEDGER_BACKDATE_LIMIT,
+                                                  auto_dispatch=False, link_duplicates=False)
                     if not created:
                         report.skipped += 1
                         continue

@@ -60,6 +60,9 @@ def outbox_for_event(case: Case, event: CaseEvent) -> None:
     internal = INTERNAL_TEMPLATES.get(event.action)
     if internal:
         outbox_internal(case, event, template=internal, unit_id=case.lead_unit_id)
+    if event.action == "register" and case.urgency == "emergency":
+        # An emergency alerts the intake unit's supervisors at once (they also see it first in queues).
+        outbox_internal(case, event, template="emergency", unit_id=case.intake_unit_id)
 
 
 def outbox_internal(case: Case, event: CaseEvent, *, template: str, unit_id: int | None) -> None:

@@ -29,6 +29,9 @@ def sees_region(person: Person) -> bool:
     return person.role == Role.DISPATCHER and person.unit.kind == UnitKind.COMMITTEE
 
 
+CO_CASES_INLINE = 5000
+
+
 def case_visibility_q(person: Person) -> Q:
     from banshi.cases.models import CaseUnit
 
@@ -37,7 +40,13 @@ def case_visibility_q(person: Person) -> Q:
     unit = person.unit
     ids = unit_subtree_ids(unit)
     q = Q(intake_unit_id__in=ids) | Q(lead_unit_id__in=ids)
-    q |= Q(Exists(CaseUnit.objects.filter(case_id=OuterRef("pk"), unit_id__in=ids)))
+    # Co-handled cases as a literal id list: OR-ing an EXISTS made PostgreSQL scan the whole
+    # table (bench/workbench.py); a list becomes a BitmapOr of index scans.
+    co = list(CaseUnit.objects.filter(unit_id__in=ids).values_list("case_id", flat=True)[: CO_CASES_INLINE + 1])
+    if len(co) > CO_CASES_INLINE:
+        q |= Q(Exists(CaseUnit.objects.filter(case_id=OuterRef("pk"), unit_id__in=ids)))
+    elif co:
+        q |= Q(pk__in=co)
     if sees_region(person):
         q |= Q(region_path__startswith=unit.region.path)
     return q

@@ -18,6 +18,8 @@ class CatalogueItem(models.Model):
     unit_kinds = models.JSONField(_("优先承办单位类型"), default=list, blank=True)
     examples = models.JSONField(_("示例"), default=list, blank=True)
     keywords = models.JSONField(_("关键词"), default=list, blank=True)
+    department = models.CharField(_("通常承办部门"), max_length=80, blank=True)
+    notes = models.TextField(_("说明"), blank=True)
     is_active = models.BooleanField(_("启用"), default=True)
     updated_at = models.DateTimeField(auto_now=True)
 

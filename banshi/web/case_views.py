@@ -182,3 +182,15 @@ def supervision(request: HttpRequest) -> HttpResponse:
         "overdue": overdue, "returned": returned, "notices": notices, "urgent": urgent,
         "can_supervise": person.role == Role.SUPERVISOR, "now": timezone.now(),
     })
+
+
+@case_staff_view
+def hotspots(request: HttpRequest) -> HttpResponse:
+    """一类事: recent demands grouped by topic and place, hottest first, for solving at the root."""
+    from banshi.triage.links import hotspots_for
+
+    try:
+        days = min(max(int(request.GET.get("days", "30")), 1), 180)
+    except ValueError:
+        days = 30
+    return render(request, "web/hotspots.html", {"spots": hotspots_for(me(request), days=days), "days": days})

@@ -19,6 +19,7 @@ urlpatterns = [
     path("intake/panel/emergency", console_views.emergency_panel, name="intake_emergency"),
     path("desk/", case_views.desk, name="desk"),
     path("supervision/", case_views.supervision, name="supervision"),
+    path("hotspots/", case_views.hotspots, name="hotspots"),
     path("cases/<int:case_id>/", case_views.case_page, name="case"),
     path("cases/<int:case_id>/reveal", case_views.case_reveal, name="case_reveal"),
     path("cases/<int:case_id>/act/<slug:action>", case_views.case_act, name="case_act"),

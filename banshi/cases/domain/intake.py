@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -14,7 +15,7 @@ from django.utils.translation import gettext as _
 from banshi.cases.enums import CaseType, Channel, Urgency
 from banshi.cases.models import Case
 from banshi.cases.workflow import record_registration
-from banshi.core.errors import InvalidInput
+from banshi.core.errors import DomainError, InvalidInput
 from banshi.core.privacy import id_number_normalise, phone_normalise
 from banshi.orgs.models import Grid, Person, Region, Unit
 from banshi.orgs.regions import region_by_code
@@ -108,10 +109,12 @@ def case_register(
     now: datetime | None = None,
     notify: bool = True,
     backdate_limit: timedelta | None = BACKDATE_LIMIT,
+    auto_dispatch: bool = True,
+    link_duplicates: bool = True,
 ) -> tuple[Case, bool]:
     """Register a demand. Returns (case, created). A repeated Idempotency-Key returns the first case.
     Ledger imports pass notify=False (no receipt SMS for old entries) and backdate_limit=None."""
-    from banshi.triage.integration import triage_case_input
+    from banshi.triage.integration import auto_dispatch_unit, triage_case_input
 
     now = now or timezone.now()
     # A repeated Idempotency-Key is caught by the unique index (IntegrityError below), not by a
@@ -130,11 +133,13 @@ def case_register(
             raise InvalidInput(_("网格不存在。"), code="invalid_grid")
         region = region or grid.region
     region = region or intake_unit.region
-    suggestion = triage_case_input(data)
+    suggestion = triage_case_input(data, region.path)
     policy = _policy_for(data, suggestion.get("policy"))
     received_at = data.received_at or now
     urgency = data.urgency
-    if suggestion.get("urgent") and urgency == Urgency.NORMAL:
+    if suggestion.get("emergency"):
+        urgency = Urgency.EMERGENCY  # the supervisor is alerted with the registration (notify/outbox.py)
+    elif suggestion.get("urgent") and urgency == Urgency.NORMAL:
         urgency = Urgency.URGENT
     case = Case(
         tracking_code=tracking_code_new(),
@@ -176,4 +181,17 @@ def case_register(
             if existing is not None:
                 return existing, False
         raise
+    from banshi.triage.links import case_duplicates_link
+
+    # Best effort after the registration committed: a failure here never loses the demand.
+    if link_duplicates:
+        with contextlib.suppress(DomainError):
+            case_duplicates_link(case.pk, now=now)
+    unit_id = auto_dispatch_unit(case.type, suggestion) if auto_dispatch else None
+    if unit_id is not None:
+        from banshi.cases.domain.lifecycle import case_dispatch
+
+        # Its own transaction: if it fails the demand stays registered for a dispatcher.
+        with contextlib.suppress(DomainError):
+            case = case_dispatch(case.pk, actor=None, unit_id=unit_id, note=_("系统按智能分流建议自动派单"), now=now)
     return case, True

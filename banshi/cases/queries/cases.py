@@ -82,8 +82,10 @@ def queue_q(person: Person, queue: str, now: datetime) -> Q:
     if queue == "overdue":
         return Q(state__in=OPEN_STATES, overdue=True)
     if queue == "to_review":
-        pending = ApprovalRequest.objects.filter(case_id=OuterRef("pk"), status=RequestStatus.PENDING)
-        return (Q(state=State.REPLY_REVIEW) | Q(Exists(pending))) & mine
+        # Pending requests are few: a literal id list keeps the OR on indexes (see case_visibility_q).
+        pending = list(ApprovalRequest.objects.filter(status=RequestStatus.PENDING)
+                       .values_list("case_id", flat=True)[:5000])
+        return (Q(state=State.REPLY_REVIEW) | Q(pk__in=pending)) & mine
     if queue == "to_follow_up":
         return Q(state=State.REPLIED)
     if queue == "supervised":
@@ -143,10 +145,18 @@ def case_list_for(person: Person, filters: CaseFilters, *, now: datetime | None 
     return qs.order_by(order, "-id")
 
 
+LIST_COUNT_CAP = 10_000  # list pages count this far ("10000+")
+COUNT_CAP = 1000  # queue counts stop here ("999+"): an exact count of 300,000 rows helps nobody
+
+
+def capped_count(qs: QuerySet[Case], cap: int = COUNT_CAP) -> int:
+    return qs.order_by()[:cap].count()
+
+
 def queue_counts_for(person: Person, *, now: datetime | None = None) -> dict[str, int]:
     now = now or timezone.now()
     base = visible_cases(person)
-    return {name: base.filter(queue_q(person, name, now)).count() for name in QUEUES}
+    return {name: capped_count(base.filter(queue_q(person, name, now))) for name in QUEUES}
 
 
 def caller_history(person: Person, case: Case, limit: int = 20) -> QuerySet[Case]:
