@@ -73,3 +73,12 @@ def outbox_internal(case: Case, event: CaseEvent, *, template: str, unit_id: int
         payload={"number": case.number or "", "action": event.action, **{k: v for k, v in event.data.items() if k in ("label", "due_at", "milestone")}},
         next_attempt_at=event.at, created_at=event.at,
     )
+
+
+def outbox_task(case: Case, event: CaseEvent, *, task: str) -> None:
+    """Background work that follows a change (e.g. linking near-duplicates): run by the worker
+    after commit with the same lease and retry as messages, so a crash loses nothing."""
+    OutboxMessage.objects.create(
+        case=case, event=event, channel="task", template=task, recipient="", payload={"case_id": case.pk},
+        next_attempt_at=event.at, created_at=event.at,
+    )

@@ -35,6 +35,15 @@ def render(template: str, payload: dict[str, object]) -> str:
         return default.format_map(_Blank(payload))
 
 
+def task_run(task: str, payload: dict[str, object]) -> None:
+    if task == "duplicate_check":
+        from banshi.triage.links import case_duplicates_link
+
+        case_duplicates_link(int(str(payload["case_id"])))
+        return
+    raise ValueError(f"unknown task {task!r}")
+
+
 def outbox_claim(*, now: datetime, batch: int) -> tuple[str, list[int]]:
     token = secrets.token_hex(8)
     free = Q(claimed_until__isnull=True) | Q(claimed_until__lt=now)
@@ -63,9 +72,13 @@ def outbox_drain(*, gateway: Gateway | None = None, now: datetime | None = None,
             claimed_until=max(now, timezone.now()) + LEASE
         ):
             continue
-        if msg.channel == "sms":
+        if msg.channel in ("sms", "task"):
             try:
-                gateway.send(reference=f"outbox-{msg.pk}", recipient=msg.recipient, text=render(msg.template, msg.payload))
+                if msg.channel == "task":
+                    task_run(msg.template, msg.payload)
+                else:
+                    gateway.send(reference=f"outbox-{msg.pk}", recipient=msg.recipient,
+                                 text=render(msg.template, msg.payload))
             except Exception as exc:  # a provider failure: retry with back-off, never lose the row
                 attempts = msg.attempts + 1
                 status = OutboxStatus.DEAD if attempts >= MAX_ATTEMPTS else OutboxStatus.PENDING
@@ -77,5 +90,6 @@ def outbox_drain(*, gateway: Gateway | None = None, now: datetime | None = None,
         OutboxMessage.objects.filter(pk=msg.pk, claim_token=token).update(
             status=OutboxStatus.SENT, sent_at=timezone.now(), attempts=msg.attempts + 1, claimed_until=None
         )
-        sent += 1
+        if msg.channel != "task":
+            sent += 1
     return sent

@@ -17,7 +17,7 @@ from banshi.triage.duplicates import Candidate, DuplicateLink, find_duplicates
 from banshi.triage.hotspots import Demand, find_hotspots
 
 DUPLICATE_WINDOW = timedelta(days=30)
-CANDIDATES_PER_SOURCE = 200
+CANDIDATES_PER_SOURCE = 100
 FIELDS = ("id", "title", "content", "citizen_phone", "address", "received_at")
 EXCLUDED = (State.MERGED, State.INVALID)
 
@@ -52,7 +52,10 @@ def case_duplicates_link(case_id: int, *, now: datetime | None = None) -> list[D
 
     case = Case.objects.get(pk=case_id)
     links = case_duplicates(case)
+    already = set(case.links.filter(kind=LinkKind.DUPLICATE).values_list("other_id", flat=True))
     for link in links:
+        if int(str(link.id)) in already:  # a re-run after a crash links nothing twice
+            continue
         case_link(case.pk, actor=None, other_id=int(str(link.id)), kind=LinkKind.DUPLICATE, score=link.score, now=now)
     return links
 

@@ -103,7 +103,7 @@ def test_messages_use_editable_templates(world: World) -> None:
     )
     gw = Flaky(failures=0)
     outbox_drain(gateway=gw)
-    assert gw.sent == [(f"outbox-{OutboxMessage.objects.get().pk}", "13812345678",
+    assert gw.sent == [(f"outbox-{OutboxMessage.objects.get(channel='sms').pk}", "13812345678",
                         f"已收到{case.number}，查询码{case.tracking_code}。")]
     MessageTemplate.objects.filter(code="receipt").update(body="坏模板 {number")
     assert render("receipt", {"number": "N1", "tracking_code": "T"}).startswith("【办实事】您的诉求已受理，编号N1")

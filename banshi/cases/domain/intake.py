@@ -17,6 +17,7 @@ from banshi.cases.models import Case
 from banshi.cases.workflow import record_registration
 from banshi.core.errors import DomainError, InvalidInput
 from banshi.core.privacy import id_number_normalise, phone_normalise
+from banshi.notify.outbox import outbox_task
 from banshi.orgs.models import Grid, Person, Region, Unit
 from banshi.orgs.regions import region_by_code
 from banshi.sla.models import Policy
@@ -174,19 +175,19 @@ def case_register(
             case.number = f"BS{timezone.localtime(received_at):%Y%m%d}{case.pk:07d}"
             with connection.cursor() as cur:  # the ORM's update() costs twice as much on this hot path
                 cur.execute(f"UPDATE {Case._meta.db_table} SET number = %s WHERE id = %s", [case.number, case.pk])
-            record_registration(case, actor, {"channel": data.channel, "backdated": case.backdated}, now, notify=notify)
+            event = record_registration(
+                case, actor, {"channel": data.channel, "backdated": case.backdated}, now, notify=notify
+            )
+            if link_duplicates:
+                # Near-duplicates are linked by the worker after commit (scoring is CPU work that
+                # does not belong on the operator's request).
+                outbox_task(case, event, task="duplicate_check")
     except IntegrityError:
         if idempotency_key:
             existing = Case.objects.filter(idempotency_key=idempotency_key).first()
             if existing is not None:
                 return existing, False
         raise
-    from banshi.triage.links import case_duplicates_link
-
-    # Best effort after the registration committed: a failure here never loses the demand.
-    if link_duplicates:
-        with contextlib.suppress(DomainError):
-            case_duplicates_link(case.pk, now=now)
     unit_id = auto_dispatch_unit(case.type, suggestion) if auto_dispatch else None
     if unit_id is not None:
         from banshi.cases.domain.lifecycle import case_dispatch
