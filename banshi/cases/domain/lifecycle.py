@@ -7,7 +7,6 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -33,7 +32,6 @@ from banshi.cases.models import (
 )
 from banshi.cases.workflow import transition
 from banshi.core.errors import Conflict, InvalidInput
-from banshi.orgs.enums import UnitKind
 from banshi.orgs.models import Person, Unit
 from banshi.sla.periods import parse_period
 from banshi.sla.services import milestone_extend
@@ -54,9 +52,7 @@ def _unit(unit_id: int | None) -> Unit:
     unit = Unit.objects.filter(pk=unit_id, is_active=True).first() if unit_id else None
     if unit is None:
         raise InvalidInput(_("承办单位不存在或已停用。"), code="invalid_unit")
-    if unit.kind == UnitKind.COMMITTEE:
-        pass  # a committee may handle coordination matters itself
-    return unit
+    return unit  # a committee may be dispatched to as well: it handles coordination matters itself
 
 
 def _periods(periods: dict[str, str] | None) -> dict[str, str]:
@@ -203,8 +199,8 @@ def case_co_report(case_id: int, *, actor: Person, text: str, now: datetime | No
 
     def record(case: Case, event: CaseEvent) -> None:
         assert actor.unit is not None
-        row = CaseUnit.objects.filter(case=case, unit__path__startswith="", reported=False).filter(
-            unit_id__in=Unit.objects.filter(path__startswith=actor.unit.path).values("id")
+        row = CaseUnit.objects.filter(
+            case=case, reported=False, unit_id__in=Unit.objects.filter(path__startswith=actor.unit.path).values("id")
         ).first()
         if row is None:
             raise Conflict(_("本单位的协办反馈已提交。"), code="already_reported")
@@ -498,7 +494,3 @@ def case_supervise_answer(case_id: int, *, actor: Person, text: str, now: dateti
         sup.save(update_fields=["answer", "answered_at", "answered_by"])
 
     return transition(case_id, "supervise_answer", actor=actor, reason=text, before=check, after=record, now=now)
-
-
-def open_supervisions_q() -> Q:
-    return Q(supervisions__answered_at__isnull=True)
