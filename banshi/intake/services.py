@@ -23,7 +23,7 @@ from banshi.cases.workflow import state_label
 from banshi.core.errors import Conflict, InvalidInput, NotFound
 from banshi.core.privacy import mask_name, mask_phone, phone_normalise
 from banshi.intake.models import ServicePoint
-from banshi.intake.uploads import CheckedFile, attachments_save
+from banshi.intake.uploads import CheckedFile
 from banshi.orgs.enums import UnitKind
 from banshi.orgs.models import Region, Unit
 
@@ -131,7 +131,7 @@ def citizen_submit(
         case, created = case_register(data=case_input, intake_unit=unit, actor=None,
                                       idempotency_key=idempotency_key, now=now)
         if created and files:
-            attachments_save(case, files)
+            case = case_attach(case.pk, actor=None, files=files, now=now)  # audited like every attachment
     return case, created
 
 
