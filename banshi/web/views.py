@@ -28,7 +28,6 @@ from banshi.cases.domain.lifecycle import case_dispatch, case_sign
 from banshi.cases.enums import CaseType, Channel
 from banshi.cases.models import Case
 from banshi.cases.queries.cases import (
-    LIST_COUNT_CAP,
     QUEUES,
     CaseFilters,
     capped_count,
@@ -127,8 +126,9 @@ def home(request: HttpRequest) -> HttpResponse:
     person = me(request)
     if person.role == Role.ADMIN or person.unit is None:
         return render(request, "web/home_admin.html", {})
-    counts = queue_counts_for(person)
-    queues = [(q, QUEUES[q], counts[q]) for q in ROLE_QUEUES.get(person.role, tuple(QUEUES))]
+    names = ROLE_QUEUES.get(person.role, tuple(QUEUES))
+    counts = queue_counts_for(person, names)
+    queues = [(q, QUEUES[q], counts[q]) for q in names]
     return render(request, "web/home.html", {"queues": queues})
 
 
@@ -177,13 +177,17 @@ def scope_regions(person: Person) -> list[Region]:
     return list(Region.objects.filter(path__startswith=person.unit.region.path).order_by("path"))
 
 
+WEB_LIST_CAP = 1000  # the workbench pages through the newest 1000 matches (40 pages)
+
+
 class CappedPaginator(Paginator):
-    """Counts at most LIST_COUNT_CAP rows (shown as "10000+"): an exact count over hundreds of
-    thousands of cases costs more than the page itself; narrow the filters to go further."""
+    """Counts at most WEB_LIST_CAP rows (shown as "1000+"), so paging stops at 40 pages: an exact
+    count, or an OFFSET of thousands, over hundreds of thousands of cases costs more than the
+    page itself. People narrow the filters (or export to Excel) to go further; the API pages on."""
 
     @cached_property
     def count(self) -> int:
-        return capped_count(self.object_list, LIST_COUNT_CAP)
+        return capped_count(self.object_list, WEB_LIST_CAP)
 
 
 @case_staff_view
@@ -196,6 +200,8 @@ def queue(request: HttpRequest) -> HttpResponse:
     params.pop("page", None)
     ctx = {
         "page": page,
+        "capped": page.paginator.count >= WEB_LIST_CAP,
+        "list_cap": WEB_LIST_CAP,
         "filters": filters,
         "query": params.urlencode(),
         "queue_label": QUEUES.get(filters.queue or "", _("全部诉求")),

@@ -333,3 +333,34 @@ def test_content_html_is_escaped(world: World) -> None:
     body = client_for(world.dispatcher).get(f"/cases/{case.pk}/").content.decode()
     assert "&lt;script&gt;alert(1)&lt;/script&gt;&lt;b&gt;x&lt;/b&gt;" in body
     assert "<script>alert(1)" not in body
+
+
+def test_queue_pages_stop_at_the_list_cap(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    from banshi.web import views
+
+    monkeypatch.setattr(views, "WEB_LIST_CAP", 4)
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    for _ in range(7):
+        case_new(world)
+    c = client_for(world.dispatcher)
+    resp = c.get("/queue/", {"page": "200"})
+    assert resp.status_code == 200
+    page = resp.context["page"]
+    assert page.paginator.count == 4 and page.number == 2  # beyond the cap: the last page shown
+    body = resp.content.decode()
+    assert "4+件" in body and "只显示按当前排序的前 4 件" in body
+    newest = list(Case.objects.order_by("-received_at", "-id").values_list("pk", flat=True))
+    assert [x.pk for x in page.object_list] == newest[2:4]
+
+
+def test_handler_home_counts_only_its_queues_and_looks_up_once(world: World,
+                                                               django_assert_max_num_queries: object) -> None:
+    for _ in range(3):
+        handling(world)
+    c = client_for(world.handler)
+    with django_assert_max_num_queries(12):  # type: ignore[operator]
+        resp = c.get("/")
+    assert resp.status_code == 200
+    assert [q for q, _label, _n in resp.context["queues"]] == ["to_sign", "handling", "due_soon", "overdue",
+                                                              "supervised"]
+    assert dict((q, n) for q, _label, n in resp.context["queues"])["handling"] == 3

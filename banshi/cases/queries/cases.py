@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db import connection
+from django.db.models import BooleanField, Exists, OuterRef, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -67,25 +69,38 @@ def _local_day_start(d: date) -> datetime:
     return datetime(d.year, d.month, d.day, tzinfo=timezone.get_current_timezone())
 
 
-def queue_q(person: Person, queue: str, now: datetime) -> Q:
-    mine = Q()
+def _mine_q(person: Person) -> Q:
+    """A handler's or leader's own queues: the cases their unit (or a sub-unit) leads."""
     if person.unit is not None and person.role in (Role.HANDLER, Role.LEADER):
-        mine = Q(lead_unit_id__in=unit_subtree_ids(person.unit))
+        return Q(lead_unit_id__in=unit_subtree_ids(person.unit))
+    return Q()
+
+
+def _pending_request_case_ids() -> list[int]:
+    # Pending requests are few: a literal id list keeps the OR on indexes (see case_visibility_q).
+    return list(ApprovalRequest.objects.filter(status=RequestStatus.PENDING).values_list("case_id", flat=True)[:5000])
+
+
+def queue_q(person: Person, queue: str, now: datetime, *, mine: Q | None = None,
+            pending: list[int] | None = None) -> Q:
+    """The condition of one named queue. `mine` and `pending` may be passed in when several
+    queues are built for one request, so their look-ups run once."""
+    if mine is None and queue in ("to_sign", "handling", "to_review"):
+        mine = _mine_q(person)
     if queue == "to_dispatch":
         return Q(state__in=[State.REGISTERED, State.RETURNED])
     if queue == "to_sign":
-        return Q(state=State.DISPATCHED) & mine
+        return Q(state=State.DISPATCHED) & (mine or Q())
     if queue == "handling":
-        return Q(state=State.HANDLING) & mine
+        return Q(state=State.HANDLING) & (mine or Q())
     if queue == "due_soon":
         return Q(state__in=OPEN_STATES, overdue=False, next_due_at__gte=now, next_due_at__lt=now + DUE_SOON)
     if queue == "overdue":
         return Q(state__in=OPEN_STATES, overdue=True)
     if queue == "to_review":
-        # Pending requests are few: a literal id list keeps the OR on indexes (see case_visibility_q).
-        pending = list(ApprovalRequest.objects.filter(status=RequestStatus.PENDING)
-                       .values_list("case_id", flat=True)[:5000])
-        return (Q(state=State.REPLY_REVIEW) | Q(pk__in=pending)) & mine
+        if pending is None:
+            pending = _pending_request_case_ids()
+        return (Q(state=State.REPLY_REVIEW) | Q(pk__in=pending)) & (mine or Q())
     if queue == "to_follow_up":
         return Q(state=State.REPLIED)
     if queue == "supervised":
@@ -139,10 +154,23 @@ def case_list_for(person: Person, filters: CaseFilters, *, now: datetime | None 
             qs = qs.filter(number=term.upper())
         elif term:
             qs = qs.filter(Q(content__contains=term) | Q(title__contains=term) | Q(address__contains=term))
+            if len(term) >= 2 and connection.vendor == "postgresql":
+                qs = qs.filter(_bigrams_contain(term))
     order = SORTS.get(f.sort)
     if order is None:
         raise InvalidInput(_("排序方式不正确。"), code="invalid_sort")
     return qs.order_by(order, "-id")
+
+
+def _bigrams_contain(term: str) -> RawSQL:
+    """On PostgreSQL: the case text holds every character bigram of the term. The GIN index
+    `case_text_bigrams` (migration cases 0004) answers it; the LIKE above rechecks the hits.
+    The expression must match the index's exactly."""
+    return RawSQL(
+        "banshi_bigrams((\"cases_case\".\"title\" || ' ' || \"cases_case\".\"content\" || ' ' || "
+        "\"cases_case\".\"address\")) @> banshi_bigrams(%s)",
+        (term,), output_field=BooleanField(),
+    )
 
 
 LIST_COUNT_CAP = 10_000  # list pages count this far ("10000+")
@@ -153,10 +181,16 @@ def capped_count(qs: QuerySet[Case], cap: int = COUNT_CAP) -> int:
     return qs.order_by()[:cap].count()
 
 
-def queue_counts_for(person: Person, *, now: datetime | None = None) -> dict[str, int]:
+def queue_counts_for(person: Person, names: tuple[str, ...] | None = None, *,
+                     now: datetime | None = None) -> dict[str, int]:
+    """Capped counts of the named queues (all of them by default). The visibility, the unit
+    subtree and the pending requests are looked up once for all the counts."""
     now = now or timezone.now()
+    names = names or tuple(QUEUES)
     base = visible_cases(person)
-    return {name: capped_count(base.filter(queue_q(person, name, now))) for name in QUEUES}
+    mine = _mine_q(person)
+    pending = _pending_request_case_ids() if "to_review" in names else []
+    return {name: capped_count(base.filter(queue_q(person, name, now, mine=mine, pending=pending))) for name in names}
 
 
 def caller_history(person: Person, case: Case, limit: int = 20) -> QuerySet[Case]:
