@@ -25,8 +25,10 @@ def _fresh_process_caches() -> None:
     from banshi.orgs.regions import region_cache_clear
     from banshi.orgs.scoping import unit_paths_clear
     from banshi.sla.services import calendar_reload, policy_cache_clear
+    from banshi.triage.integration import catalogue_model_reset
 
     api_token_cache_clear()
+    catalogue_model_reset()
     region_cache_clear()
     policy_cache_clear()
     unit_paths_clear()

@@ -19,9 +19,12 @@ from banshi.core.errors import DomainError, InvalidInput, PermissionDenied
 from banshi.intake import knowledge as kb
 from banshi.intake.models import KnowledgeEntry, ServicePoint
 from banshi.notify.models import MessageTemplate
-from banshi.orgs.enums import Agency, Role, UnitKind
+from banshi.orgs.enums import UNIT_KIND_AGENCY, Agency, Role, UnitKind
 from banshi.orgs.models import Person, Region, Unit
 from banshi.sla.models import CalendarYear, Policy
+from banshi.triage.catalogue import POLICIES as CATALOGUE_POLICIES
+from banshi.triage.models import CatalogueItem
+from banshi.triage.routing import default_unit_kinds
 from banshi.web.views import me, staff_view
 
 
@@ -195,3 +198,67 @@ def knowledge(request: HttpRequest) -> HttpResponse:
     ctx = {"rows": rows, "entry": entry, "editing": editing, "form": form, "q": q,
            "agencies": Agency.choices}
     return _page(request, "web/admin/knowledge.html", ctx, error)
+
+
+def _catalogue_form(item: CatalogueItem | None, post: Any) -> dict[str, Any]:
+    """The edit form's values: as posted (after an error), from the item, or a new item's defaults."""
+    if post:
+        form = {f: post.get(f, "") for f in ("code", "name", "agency", "category", "policy_code", "keywords",
+                                                "examples", "department", "notes")}
+        return {**form, "unit_kinds": post.getlist("unit_kinds"), "is_active": post.get("is_active") == "on"}
+    if item is not None:
+        form = {f: getattr(item, f) for f in ops.CATALOGUE_FIELDS}
+        return {**form, "code": item.code, "keywords": "\n".join(item.keywords),
+                "examples": "\n".join(item.examples)}
+    return {"policy_code": "12345", "unit_kinds": [], "is_active": True}
+
+
+@admin_view
+def catalogue(request: HttpRequest) -> HttpResponse:
+    """事项目录: the routing catalogue the classifier learns from. List by agency, create, edit,
+    deactivate (never delete). Writes go through core.administration (audited, model retrained)."""
+    person, error = me(request), ""
+    posted = request.method == "POST"
+    p = request.POST
+    editing = _opt_int(p.get("item_id") if posted else request.GET.get("edit"))
+    toggle = posted and p.get("op") == "toggle"
+    if posted:
+        if toggle:
+            error = _run(request, lambda: ops.catalogue_item_set_active(
+                actor=person, item_id=editing or 0, active=p.get("active") == "1"), _("已保存。"))
+        else:
+            data = ops.CatalogueInput(
+                code=p.get("code", ""), name=p.get("name", ""), agency=p.get("agency", ""),
+                category=p.get("category", ""), policy_code=p.get("policy_code", ""),
+                unit_kinds=p.getlist("unit_kinds"), keywords=p.get("keywords", "").splitlines(),
+                examples=p.get("examples", "").splitlines(), department=p.get("department", ""),
+                notes=p.get("notes", ""), is_active=p.get("is_active") == "on")
+            error = _run(request, lambda: ops.catalogue_item_save(actor=person, item_id=editing, data=data),
+                         _("事项已保存，之后的分流建议按修改后的目录给出。"))
+        if not error:
+            return redirect("web:admin_catalogue")
+    items = list(CatalogueItem.objects.order_by("agency", "code"))  # the whole catalogue: tens to hundreds
+    policies = [pol for pol in Policy.objects.order_by("code") if pol.code in CATALOGUE_POLICIES]
+    policy_names = {pol.code: pol.name for pol in policies}
+    kind_labels, agency_labels = dict(UnitKind.choices), dict(Agency.choices)
+    q = (request.GET.get("q") or "").strip()
+    needle = q.lower()
+    groups: dict[str, list[dict[str, Any]]] = {code: [] for code in Agency.values}
+    for it in items:
+        haystack = " ".join([it.name, it.code, it.category, *it.keywords]).lower()
+        if needle and needle not in haystack:
+            continue
+        kinds = list(it.unit_kinds) or default_unit_kinds(it.code, it.agency)
+        groups.setdefault(it.agency, []).append({
+            "item": it, "policy": policy_names.get(it.policy_code, it.policy_code),
+            "kinds": "、".join(str(kind_labels.get(k, k)) for k in kinds), "default_kinds": not it.unit_kinds,
+            "examples": len(it.examples), "keywords": len(it.keywords)})
+    item = None if toggle else next((it for it in items if it.pk == editing), None)
+    ctx = {
+        "groups": [(agency_labels.get(a, a), rows) for a, rows in groups.items() if rows],
+        "shown": sum(len(rows) for rows in groups.values()), "total": len(items), "q": q,
+        "item": item, "form": _catalogue_form(item, p if posted and not toggle else None),
+        "agencies": Agency.choices, "policies": policies,
+        "kinds": [(k, label, agency_labels[UNIT_KIND_AGENCY[k]]) for k, label in UnitKind.choices],
+    }
+    return _page(request, "web/admin/catalogue.html", ctx, error)

@@ -30,5 +30,6 @@ urlpatterns = [
     path("manage/calendars/", admin_views.calendars, name="admin_calendars"),
     path("manage/templates/", admin_views.templates, name="admin_templates"),
     path("manage/knowledge/", admin_views.knowledge, name="admin_knowledge"),
+    path("manage/catalogue/", admin_views.catalogue, name="admin_catalogue"),
     path("manage/service-points/", admin_views.service_points, name="admin_service_points"),
 ]
