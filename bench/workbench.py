@@ -42,12 +42,11 @@ What it does:
 
 Experiments (they never change the files of the app; see bench/README.md for what they measured):
 
-    --patch nojit,capped,visibility,review   (or all)  monkeypatch the recommended code fixes in-process
-    --try-index request_pending,case_overdue,text_trgm   create candidate indexes
-                                                        for the run, dropped afterwards
+    --try-index text_trgm   create candidate indexes for the run, dropped afterwards
     --who handler --only overdue --profile overdue      one persona, some pages, a cProfile listing
 
-e.g. ``.venv/bin/python bench/workbench.py --reuse --keep --patch all --try-index request_pending,case_overdue``.
+e.g. ``.venv/bin/python bench/workbench.py --reuse --keep --try-index text_trgm``. (The ``--patch``
+experiments of the first runs are gone: those fixes are in the code now.)
 
 The load average is printed at the start and end: other jobs on this 2-core machine slow every
 figure down, so compare runs made under similar load.
@@ -622,15 +621,8 @@ def run_measurements(args: argparse.Namespace) -> list[Result]:
 
 # -- experiments: what a recommended fix would do, measured without editing the app ---------------
 
-COUNT_CAP = 1000
-
 # Candidate indexes for --try-index: created before measuring, dropped afterwards (bench database only).
 CANDIDATE_INDEXES: dict[str, list[str]] = {
-    # queue "to_review": the pending requests (a few hundred among tens of thousands of decided ones).
-    "request_pending": ["CREATE INDEX IF NOT EXISTS wb_request_pending ON cases_approvalrequest (case_id) "
-                        "WHERE status = 'pending'"],
-    # queue "overdue": the overdue cases, newest first (2 % of the table).
-    "case_overdue": ["CREATE INDEX IF NOT EXISTS wb_case_overdue ON cases_case (received_at DESC) WHERE overdue"],
     # search: trigram indexes on the three columns searched with LIKE '%term%' (used from 3 characters on).
     "text_trgm": ["CREATE EXTENSION IF NOT EXISTS pg_trgm",
                   "CREATE INDEX IF NOT EXISTS wb_case_content_trgm ON cases_case USING gin (content gin_trgm_ops)",
@@ -664,96 +656,6 @@ def drop_indexes(made: list[str]) -> None:
             cur.execute(f'DROP INDEX IF EXISTS "{name}"')
 
 
-def patch_nojit() -> None:
-    """Settings fix: DATABASES["default"]["OPTIONS"] = {"options": "-c jit=off"} (or ALTER DATABASE … SET jit = off)."""
-    from django.db import connections
-    from django.db.backends.signals import connection_created
-
-    def off(sender: Any, connection: Any, **kw: Any) -> None:
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cur:
-                cur.execute("SET jit = off")
-
-    connection_created.connect(off, weak=False)
-    connections.close_all()
-
-
-def patch_visibility() -> None:
-    """scoping.case_visibility_q: the co-handled case ids as a list (an indexable `id IN (…)`), not an OR'ed EXISTS."""
-    from django.db.models import Q
-
-    import banshi.cases.queries.cases as cq
-    import banshi.orgs.scoping as sc
-    from banshi.orgs.enums import Role
-
-    def case_visibility_q(person: Any) -> Q:
-        from banshi.cases.models import CaseUnit
-
-        if not person.is_active or person.unit is None or person.role == Role.ADMIN:
-            return Q(pk__in=[])
-        unit = person.unit
-        ids = sc.unit_subtree_ids(unit)
-        q = Q(intake_unit_id__in=ids) | Q(lead_unit_id__in=ids)
-        co = list(CaseUnit.objects.filter(unit_id__in=ids).values_list("case_id", flat=True))
-        if co:
-            q |= Q(pk__in=co)
-        if sc.sees_region(person):
-            q |= Q(region_path__startswith=unit.region.path)
-        return q
-
-    sc.case_visibility_q = case_visibility_q
-    cq.case_visibility_q = case_visibility_q
-
-
-def patch_review() -> None:
-    """queue_q("to_review"): the pending requests' case ids as a list, not an OR'ed EXISTS."""
-    from django.db.models import Q
-
-    import banshi.cases.queries.cases as cq
-    from banshi.cases.enums import RequestStatus, State
-    from banshi.cases.models import ApprovalRequest
-    from banshi.orgs.enums import Role
-
-    orig = cq.queue_q
-
-    def queue_q(person: Any, queue: str, now: datetime) -> Q:
-        if queue != "to_review":
-            return orig(person, queue, now)
-        mine = Q()
-        if person.unit is not None and person.role in (Role.HANDLER, Role.LEADER):
-            mine = Q(lead_unit_id__in=cq.unit_subtree_ids(person.unit))
-        pending = list(ApprovalRequest.objects.filter(status=RequestStatus.PENDING).values_list("case_id", flat=True))
-        return (Q(state=State.REPLY_REVIEW) | Q(pk__in=pending)) & mine
-
-    cq.queue_q = queue_q
-
-
-def patch_capped() -> None:
-    """Counts stop at COUNT_CAP ("1000+"): home's queue counts and the queue page's paginator (so at most 40 pages)."""
-    from django.core.paginator import Paginator
-    from django.utils import timezone
-    from django.utils.functional import cached_property
-
-    import banshi.cases.queries.cases as cq
-    import banshi.web.views as views
-
-    def queue_counts_for(person: Any, *, now: datetime | None = None) -> dict[str, int]:
-        now = now or timezone.now()
-        base = cq.visible_cases(person)
-        return {name: base.filter(cq.queue_q(person, name, now))[:COUNT_CAP].count() for name in cq.QUEUES}
-
-    class CappedPaginator(Paginator):
-        @cached_property
-        def count(self) -> int:  # type: ignore[override]
-            return self.object_list[:COUNT_CAP].count()
-
-    views.queue_counts_for = queue_counts_for
-    views.Paginator = CappedPaginator  # type: ignore[misc]
-
-
-PATCHES = {"nojit": patch_nojit, "visibility": patch_visibility, "review": patch_review, "capped": patch_capped}
-
-
 def profile(client: Any, url: str) -> None:
     import cProfile
     import io
@@ -783,8 +685,6 @@ def main() -> int:
     ap.add_argument("--only", default="", help="measure only pages whose label or URL contains this")
     ap.add_argument("--who", default="", help="measure only this persona: dispatcher, handler or supervisor")
     ap.add_argument("--no-explain", action="store_true", help="skip EXPLAIN ANALYZE of pages over budget")
-    ap.add_argument("--patch", default="", help="EXPERIMENT: comma-separated in-process fixes to measure: "
-                    + ", ".join(PATCHES) + " or all (the app code on disk is not changed)")
     ap.add_argument("--try-index", default="", help="EXPERIMENT: comma-separated candidate indexes to create for the "
                     "run and drop afterwards: " + ", ".join(CANDIDATE_INDEXES) + " or all")
     ap.add_argument("--profile", default="", help="cProfile one request of pages whose label or URL contains this")
@@ -840,10 +740,6 @@ def main() -> int:
         say(f"  N = {total:,} cases in the database ({open_n:,} open, {overdue_n:,} overdue); "
             f"海港区 {district:,}; 文化路派出所 lead {station:,}")
 
-        patches = list(PATCHES) if args.patch == "all" else [p for p in args.patch.split(",") if p]
-        for name in patches:
-            PATCHES[name]()
-            say(f"  EXPERIMENT --patch {name}: {PATCHES[name].__doc__}")
         tries = list(CANDIDATE_INDEXES) if args.try_index == "all" else [i for i in args.try_index.split(",") if i]
         made = try_indexes(tries)
         say(f"\n[3/3] pages (ms at the server, Django test Client in-process; budget p95 < {BUDGET_MS:.0f} ms)")
