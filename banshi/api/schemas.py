@@ -216,6 +216,11 @@ class SuperviseIn(Versioned):
     due_at: datetime | None = None
 
 
+class EscalateIn(Versioned):
+    reason: str
+    due_at: datetime | None = Field(None, description="an earlier deadline for the answer (never a later one)")
+
+
 class RevealIn(Schema):
     purpose: str = ""
 

@@ -368,6 +368,11 @@ def a_supervise(request: HttpRequest, case_id: int, body: s.SuperviseIn) -> dict
     return _act(request, case_id, life.case_supervise, note=body.note, due_at=body.due_at, version=body.version)
 
 
+@_action("escalate", "升级督办 raise the open supervision notice a level (一般 → 重点 → 挂牌), or open one at 重点督办")
+def a_escalate(request: HttpRequest, case_id: int, body: s.EscalateIn) -> dict[str, Any]:
+    return _act(request, case_id, life.case_escalate, reason=body.reason, due_at=body.due_at, version=body.version)
+
+
 @_action("supervision-answer", "督办反馈 answer the open supervision notice")
 def a_supervise_answer(request: HttpRequest, case_id: int, body: s.TextIn) -> dict[str, Any]:
     return _act(request, case_id, life.case_supervise_answer, text=body.text, version=body.version)

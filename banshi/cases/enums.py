@@ -102,3 +102,15 @@ class LinkKind(models.TextChoices):
     DUPLICATE = "duplicate", _("重复诉求")
     RELATED = "related", _("相关诉求")
     SAME_CALLER = "same_caller", _("同一来电人")
+
+
+class SupervisionLevel(models.IntegerChoices):
+    """督办 levels: a notice is raised one level at a time (升级督办), by a supervisor or by the
+    sweep when the notice's own deadline passes without an answer."""
+
+    ORDINARY = 1, _("一般督办")
+    KEY = 2, _("重点督办")
+    LISTED = 3, _("挂牌督办")
+
+
+SUPERVISION_MAX_LEVEL = SupervisionLevel.LISTED

@@ -15,6 +15,7 @@ from banshi.cases.enums import (
     RequestStatus,
     Satisfaction,
     State,
+    SupervisionLevel,
     UnitRole,
     Urgency,
 )
@@ -179,19 +180,37 @@ class ApprovalRequest(models.Model):
 
 
 class Supervision(models.Model):
-    """督办: a supervisor's notice on a case, with its own deadline and the unit's answer."""
+    """督办: a supervisor's notice on a case, with its own deadline, its level (一般 → 重点 → 挂牌,
+    raised by the `escalate` action) and the unit's answer."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="supervisions")
     note = models.TextField()
+    # The database default too: bulk loads and SQL that insert notices without a level stay valid.
+    level = models.PositiveSmallIntegerField(
+        _("督办级别"), choices=SupervisionLevel.choices, default=SupervisionLevel.ORDINARY,
+        db_default=SupervisionLevel.ORDINARY,
+    )
     due_at = models.DateTimeField(null=True, blank=True)
     by = models.ForeignKey("orgs.Person", on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField()
+    escalated_at = models.DateTimeField(null=True, blank=True)
+    # When the sweep found `due_at` passed without an answer (and escalated the notice where it
+    # could). A new deadline clears it, so every deadline lapses, and escalates, at most once.
+    lapsed_at = models.DateTimeField(null=True, blank=True)
     answer = models.TextField(blank=True)
     answered_at = models.DateTimeField(null=True, blank=True)
     answered_by = models.ForeignKey("orgs.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
-        indexes = [models.Index(fields=["answered_at", "due_at"], name="supervision_open")]
+        indexes = [
+            models.Index(fields=["answered_at", "due_at"], name="supervision_open"),
+            # The 督办 board's open notices, highest level and newest first: read in index order.
+            models.Index(fields=["-level", "-created_at"], name="supervision_open_level",
+                         condition=models.Q(answered_at__isnull=True)),
+            # The sweep: unanswered notices whose deadline has not lapsed yet, by deadline.
+            models.Index(fields=["due_at"], name="supervision_lapse",
+                         condition=models.Q(answered_at__isnull=True, lapsed_at__isnull=True)),
+        ]
 
 
 class FollowUp(models.Model):

@@ -89,6 +89,12 @@ RULES: tuple[Rule, ...] = (
         "supervise", "督办", {S.REGISTERED, S.RETURNED, S.DISPATCHED, S.HANDLING, S.REPLY_REVIEW}, None,
         SUPERVISOR_REGION, needs_reason=True,
     ),
+    # 升级督办: raises the open notice a level (or opens one at 重点督办); the sweep runs it
+    # without a staff actor when a notice's own deadline passes unanswered.
+    _rule(
+        "escalate", "升级督办", {S.REGISTERED, S.RETURNED, S.DISPATCHED, S.HANDLING, S.REPLY_REVIEW}, None,
+        SUPERVISOR_REGION, needs_reason=True, system=True,
+    ),
     _rule(
         "supervise_answer", "督办反馈", {S.REGISTERED, S.RETURNED, S.DISPATCHED, S.HANDLING, S.REPLY_REVIEW}, None,
         LEADER_LEAD, HANDLER_LEAD, DISPATCHER_INTAKE,

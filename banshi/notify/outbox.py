@@ -60,6 +60,8 @@ def outbox_for_event(case: Case, event: CaseEvent) -> None:
     internal = INTERNAL_TEMPLATES.get(event.action)
     if internal:
         outbox_internal(case, event, template=internal, unit_id=case.lead_unit_id)
+    if event.action == "escalate":
+        outbox_escalation(case, event)
     if event.action == "register" and case.urgency == "emergency":
         # An emergency alerts the intake unit's supervisors at once (they also see it first in queues).
         outbox_internal(case, event, template="emergency", unit_id=case.intake_unit_id)
@@ -73,6 +75,30 @@ def outbox_internal(case: Case, event: CaseEvent, *, template: str, unit_id: int
         payload={"number": case.number or "", "action": event.action, **{k: v for k, v in event.data.items() if k in ("label", "due_at", "milestone")}},
         next_attempt_at=event.at, created_at=event.at,
     )
+
+
+def outbox_escalation(case: Case, event: CaseEvent) -> None:
+    """升级督办 goes to the people who must act on it: each leader of the lead unit (its unit's
+    inbox when it has none, or the intake unit's before dispatch) and the notice's supervisor."""
+    from banshi.orgs.enums import Role
+    from banshi.orgs.models import Person
+
+    recipients: list[str] = []
+    if case.lead_unit_id is not None:
+        leaders = Person.objects.filter(unit_id=case.lead_unit_id, role=Role.LEADER, is_active=True)
+        recipients += [f"person:{pk}" for pk in leaders.order_by("id").values_list("id", flat=True)]
+    if not recipients:
+        recipients.append(f"unit:{case.lead_unit_id or case.intake_unit_id}")
+    supervisor = event.data.get("supervisor_id")
+    if supervisor and f"person:{supervisor}" not in recipients:
+        recipients.append(f"person:{supervisor}")
+    payload = {"number": case.number or "", "action": event.action,
+               **{k: event.data.get(k) for k in ("level", "level_label", "from_level", "due_at", "auto")}}
+    for recipient in recipients:
+        OutboxMessage.objects.create(
+            case=case, event=event, channel="internal", template="escalation", recipient=recipient,
+            payload=payload, next_attempt_at=event.at, created_at=event.at,
+        )
 
 
 def outbox_task(case: Case, event: CaseEvent, *, task: str) -> None:

@@ -56,6 +56,10 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         Field("note", "textarea", gettext_lazy("督办意见")),
         Field("due_at", "datetime", gettext_lazy("督办期限（可选）"), required=False),
     ),
+    "escalate": (
+        Field("reason", "textarea", gettext_lazy("升级理由")),
+        Field("due_at", "datetime", gettext_lazy("新的反馈期限（可选，只能提前）"), required=False),
+    ),
     "supervise_answer": (Field("text", "textarea", gettext_lazy("督办反馈")),),
     "reply_submit": (Field("text", "textarea", gettext_lazy("办结答复")),),
     "reply_approve": (NOTE,),
@@ -84,10 +88,10 @@ def _int(data: Mapping[str, str], name: str, what: str) -> int:
         raise InvalidInput(_("请选择%(what)s。") % {"what": what}, code=f"invalid_{name}") from None
 
 
-def _case_ref(data: Mapping[str, str], name: str) -> int:
+def case_ref(data: Mapping[str, str], name: str) -> int:
     """A case given by its number (BS…) or its id."""
     raw = (data.get(name) or "").strip().upper()
-    if raw.isdigit():
+    if raw.isdigit() and len(raw) <= 18:  # an id (a longer one would overflow the column: not found)
         return int(raw)
     pk = Case.objects.filter(number=raw).values_list("pk", flat=True).first() if raw else None
     if pk is None:
@@ -135,6 +139,7 @@ HANDLERS: dict[str, Handler] = {
     "procedural_reply": lambda c, p, d: life.case_progress_reply(c, actor=p, text=_t(d, "text"), procedural=True),
     "progress_reply": lambda c, p, d: life.case_progress_reply(c, actor=p, text=_t(d, "text")),
     "supervise": lambda c, p, d: life.case_supervise(c, actor=p, note=_t(d, "note"), due_at=_due(d)),
+    "escalate": lambda c, p, d: life.case_escalate(c, actor=p, reason=_t(d, "reason"), due_at=_due(d)),
     "supervise_answer": lambda c, p, d: life.case_supervise_answer(c, actor=p, text=_t(d, "text")),
     "reply_submit": lambda c, p, d: life.case_reply_submit(c, actor=p, text=_t(d, "text")),
     "reply_approve": lambda c, p, d: life.case_reply_decide(c, actor=p, approve=True, note=_t(d, "note")),
@@ -146,12 +151,12 @@ HANDLERS: dict[str, Handler] = {
     "reopen_dispatch": lambda c, p, d: life.case_reopen(c, actor=p, reason=_t(d, "reason")),
     "archive": lambda c, p, d: life.case_archive(c, actor=p),
     "withdraw": lambda c, p, d: life.case_withdraw(c, actor=p, reason=_t(d, "reason")),
-    "merge": lambda c, p, d: life.case_merge(c, actor=p, into_id=_case_ref(d, "into"), reason=_t(d, "note")),
+    "merge": lambda c, p, d: life.case_merge(c, actor=p, into_id=case_ref(d, "into"), reason=_t(d, "note")),
     "invalidate": lambda c, p, d: life.case_invalidate(c, actor=p, reason=_t(d, "reason")),
     "mark_urgent": lambda c, p, d: life.case_mark_urgent(
         c, actor=p, urgency=_t(d, "urgency") or "urgent", reason=_t(d, "note")
     ),
-    "link": lambda c, p, d: life.case_link(c, actor=p, other_id=_case_ref(d, "other"), kind=_t(d, "kind") or "related"),
+    "link": lambda c, p, d: life.case_link(c, actor=p, other_id=case_ref(d, "other"), kind=_t(d, "kind") or "related"),
     "comment": lambda c, p, d: life.case_comment(c, actor=p, text=_t(d, "text")),
 }
 

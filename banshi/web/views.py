@@ -9,13 +9,14 @@ from collections.abc import Callable
 from datetime import date
 from functools import wraps
 from io import BytesIO
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import connection
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -187,7 +188,7 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        return capped_count(self.object_list, WEB_LIST_CAP)
+        return capped_count(cast(QuerySet[Case], self.object_list), WEB_LIST_CAP)
 
 
 @case_staff_view

@@ -51,6 +51,52 @@ EXPECTED_MOVES = {
 }
 
 
+# The actions that leave the state as it is, and the states each may run in, written out by hand
+# as well: a new action (or a changed source set) must be added here on purpose.
+OPEN = {"registered", "returned", "dispatched", "handling", "reply_review"}
+NOTES = OPEN | {"replied", "followed_up"}
+EXPECTED_SELF_LOOPS: dict[str, set[str]] = {
+    "return_request": {"dispatched", "handling"},
+    "return_reject": {"dispatched", "handling"},
+    "assign": {"dispatched", "handling"},
+    "co_add": {"handling"},
+    "co_report": {"handling", "reply_review"},
+    "extend_request": {"handling"},
+    "extend_approve": {"handling"},
+    "extend_reject": {"handling"},
+    "request_documents": {"handling"},
+    "documents_received": {"handling"},
+    "procedural_reply": {"dispatched", "handling"},
+    "progress_reply": {"handling"},
+    "supervise": OPEN,
+    "escalate": OPEN,  # 升级督办: supervisors, on every open case
+    "supervise_answer": OPEN,
+    "mark_urgent": {"registered", "returned", "dispatched", "handling"},
+    "link": NOTES,
+    "attach": NOTES,
+    "comment": NOTES,
+}
+# Who may run the supervision actions (role, scope), by hand.
+EXPECTED_WHO = {
+    "supervise": {("supervisor", "region")},
+    "escalate": {("supervisor", "region")},
+    "supervise_answer": {("leader", "lead"), ("handler", "lead"), ("dispatcher", "intake")},
+}
+
+
+def test_table_self_loops_match_the_specification() -> None:
+    loops = {r.action: set(r.sources) for r in RULES if r.target is None}
+    assert loops == EXPECTED_SELF_LOOPS
+
+
+def test_supervision_actions_belong_to_the_specified_roles() -> None:
+    for action, who in EXPECTED_WHO.items():
+        assert {(role, str(scope)) for role, scope in TABLE[action].who} == who
+    # The sweep escalates a notice whose deadline passed without a staff actor; issuing one needs a person.
+    assert TABLE["escalate"].system and not TABLE["supervise"].system
+    assert TABLE["escalate"].needs_reason
+
+
 def test_table_moves_match_the_specified_lifecycle() -> None:
     moves = {(src, r.action, r.target) for r in RULES if r.target for src in r.sources}
     assert moves == EXPECTED_MOVES

@@ -312,6 +312,11 @@ def test_desk_accepts_suggestion(world: World) -> None:
     c = client_for(world.dispatcher)
     body = c.get("/desk/").content.decode()
     assert "采纳建议：文化路派出所" in body
+    # The forms post to the real action URLs, and every unit in scope is offered (names escaped).
+    for action in ("dispatch", "mark_urgent", "merge"):
+        assert f'action="/cases/{case.pk}/act/{action}"' in body
+    assert f'<a href="/cases/{case.pk}/">{case.number}</a>' in body
+    assert f'<option value="{world.station.pk}">文化路派出所</option>' in body
     resp = c.post(f"/cases/{case.pk}/act/dispatch", {"unit_id": world.station.pk, "next": "/desk/"})
     assert resp.status_code == 302 and resp["Location"] == "/desk/"
     assert Case.objects.get(pk=case.pk).lead_unit_id == world.station.pk

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from banshi.cases.enums import (
+    SUPERVISION_MAX_LEVEL,
     UNSATISFIED_RATINGS,
     LinkKind,
     ReplyKind,
@@ -18,6 +19,7 @@ from banshi.cases.enums import (
     RequestKind,
     RequestStatus,
     Satisfaction,
+    SupervisionLevel,
     Urgency,
 )
 from banshi.cases.models import (
@@ -494,3 +496,82 @@ def case_supervise_answer(case_id: int, *, actor: Person, text: str, now: dateti
         sup.save(update_fields=["answer", "answered_at", "answered_by"])
 
     return transition(case_id, "supervise_answer", actor=actor, reason=text, before=check, after=record, now=now)
+
+
+def _open_notice_for_escalation(case: Case) -> Supervision | None:
+    """The notice an escalation raises: the case's highest-level open notice, the newest of those."""
+    return (Supervision.objects.filter(case=case, answered_at__isnull=True)
+            .order_by("-level", "-created_at", "-id").first())
+
+
+def case_escalate(case_id: int, *, actor: Person | None, reason: str, due_at: datetime | None = None,
+                  lapsed: tuple[int, datetime] | None = None, now: datetime | None = None) -> Case:
+    """升级督办: raise the case's open notice one level (一般 → 重点 → 挂牌), or open one at 重点督办
+    when there is none. `due_at` may bring the answer forward (never push it back). Writes internal
+    notices to the lead unit's leaders and the notice's supervisor (notify/outbox.py).
+
+    The sweep passes `lapsed=(notice id, the due_at it saw passing)` and no actor: the notice is
+    raised only if that deadline is still its deadline and has not lapsed before, so two sweeps
+    never escalate it twice."""
+    reason = _text(reason, _("升级理由"))
+    now = now or timezone.now()
+    if due_at is not None and (timezone.is_naive(due_at) or due_at <= now):
+        raise InvalidInput(_("督办期限必须是带时区的将来时间。"), code="invalid_due")
+    holder: dict[str, Supervision | None] = {}
+
+    def check(case: Case) -> None:
+        # Runs under the case's row lock: the notice read here cannot change before `record`.
+        if lapsed is not None:
+            sup = Supervision.objects.filter(
+                case=case, pk=lapsed[0], answered_at__isnull=True, lapsed_at__isnull=True, due_at=lapsed[1]
+            ).first()
+            if sup is None:
+                raise Conflict(_("该督办已反馈或已处理。"), code="supervision_changed")
+        else:
+            sup = _open_notice_for_escalation(case)
+        if sup is None and actor is None:
+            raise Conflict(_("没有待反馈的督办。"), code="no_supervision")
+        if sup is not None and sup.level >= SUPERVISION_MAX_LEVEL:
+            raise Conflict(
+                _("该督办已是最高级别（%(label)s），不能再升级。") % {"label": SupervisionLevel(sup.level).label},
+                code="max_level",
+            )
+        if due_at is not None and sup is not None and sup.due_at is not None and now < sup.due_at < due_at:
+            raise InvalidInput(
+                _("升级督办只能提前反馈期限，不能晚于原期限%(due)s。")
+                % {"due": timezone.localtime(sup.due_at).strftime("%Y-%m-%d %H:%M")},
+                code="due_later",
+            )
+        holder["sup"] = sup
+
+    def record(case: Case, event: CaseEvent) -> None:
+        sup = holder["sup"]
+        if sup is None:
+            assert actor is not None
+            level_from = None
+            sup = Supervision.objects.create(
+                case=case, note=reason, level=SupervisionLevel.KEY, due_at=due_at, by=actor, created_at=now,
+                escalated_at=now,
+            )
+        else:
+            level_from = sup.level
+            fields: dict[str, Any] = {"level": sup.level + 1, "escalated_at": now}
+            if lapsed is not None:
+                fields["lapsed_at"] = now
+            if due_at is not None:
+                fields.update(due_at=due_at, lapsed_at=None)  # a new deadline, watched by the sweep again
+            # Compare-and-set on what `check` read: a change in between refuses the escalation.
+            if not Supervision.objects.filter(
+                pk=sup.pk, level=sup.level, answered_at__isnull=True, due_at=sup.due_at, lapsed_at=sup.lapsed_at
+            ).update(**fields):
+                raise Conflict(_("督办已被他人更新，请刷新后重试。"), code="stale_supervision")
+            for name, value in fields.items():
+                setattr(sup, name, value)
+        event.data = {
+            **event.data, "supervision_id": sup.pk, "from_level": level_from, "level": sup.level,
+            "level_label": str(SupervisionLevel(sup.level).label), "supervisor_id": sup.by_id,
+            "due_at": sup.due_at.isoformat() if sup.due_at else None, "auto": lapsed is not None,
+        }
+        event.save(update_fields=["data"])
+
+    return transition(case_id, "escalate", actor=actor, reason=reason, before=check, after=record, now=now)

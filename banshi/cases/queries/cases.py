@@ -104,7 +104,9 @@ def queue_q(person: Person, queue: str, now: datetime, *, mine: Q | None = None,
     if queue == "to_follow_up":
         return Q(state=State.REPLIED)
     if queue == "supervised":
-        return Q(Exists(Supervision.objects.filter(case_id=OuterRef("pk"), answered_at__isnull=True)))
+        # A notice left unanswered when its case closed is history, not work: open cases only.
+        return Q(state__in=OPEN_STATES) & Q(Exists(Supervision.objects.filter(case_id=OuterRef("pk"),
+                                                                               answered_at__isnull=True)))
     raise InvalidInput(_("队列不存在：%(q)s") % {"q": queue}, code="invalid_queue")
 
 

@@ -25,8 +25,8 @@ class Command(BaseCommand):
         while not stop["flag"]:
             r = sla_sweep()
             sent = outbox_drain()
-            if opts["verbosity"] > 1 or (r.warned or r.breached or sent):
-                self.stdout.write(f"sla warned={r.warned} breached={r.breached} sent={sent}")
+            if opts["verbosity"] > 1 or (r.warned or r.breached or r.escalated or sent):
+                self.stdout.write(f"sla warned={r.warned} breached={r.breached} escalated={r.escalated} sent={sent}")
             if opts["once"]:
                 break
             time.sleep(opts["interval"])

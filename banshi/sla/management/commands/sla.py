@@ -31,7 +31,7 @@ class Command(BaseCommand):
 
             while True:
                 r = sla_sweep()
-                self.stdout.write(f"warned={r.warned} breached={r.breached}")
+                self.stdout.write(f"warned={r.warned} breached={r.breached} escalated={r.escalated}")
                 if not opts["loop"]:
                     break
                 time.sleep(opts["interval"])

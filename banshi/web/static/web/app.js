@@ -36,6 +36,27 @@
     answer.focus();
     if (answer.scrollIntoView) { answer.scrollIntoView({block: "center"}); }
   });
+  document.addEventListener("click", function (ev) {
+    // 督办 board: a row's "督办"/"升级" picks that case and action in the one shared form (without
+    // script the link reloads the page with them chosen) and puts the cursor in the text box.
+    var link = ev.target && ev.target.closest ? ev.target.closest(".sup-pick") : null;
+    var select = document.getElementById("sup-case");
+    if (!link || !select) { return; }
+    var id = link.getAttribute("data-case");
+    var option = select.querySelector('option[value="' + id + '"]');
+    if (!option) { return; }
+    ev.preventDefault();
+    select.value = id;
+    var radio = document.getElementById("sup-do-" + link.getAttribute("data-do"));
+    if (radio) { radio.checked = true; }
+    var said = document.getElementById("sup-picked");
+    if (said) { said.textContent = option.textContent + " — " + (radio && radio.parentNode ? radio.parentNode.textContent.trim() : ""); }
+    var text = document.getElementById("sup-text");
+    if (text) {
+      if (text.scrollIntoView) { text.scrollIntoView({block: "center"}); }
+      text.focus();
+    }
+  });
   document.addEventListener("htmx:beforeSwap", function (ev) {
     // The console's side panels answer 401/403 with a short notice: show it instead of dropping it.
     var status = ev.detail && ev.detail.xhr ? ev.detail.xhr.status : 0;
