@@ -369,3 +369,17 @@ def test_handler_home_counts_only_its_queues_and_looks_up_once(world: World,
     assert [q for q, _label, _n in resp.context["queues"]] == ["to_sign", "handling", "due_soon", "overdue",
                                                               "supervised"]
     assert dict((q, n) for q, _label, n in resp.context["queues"])["handling"] == 3
+
+
+def test_timeline_names_the_sweeps_events_in_chinese(world: World) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from banshi.sla.sweep import sla_sweep
+
+    case = handling(world)
+    sla_sweep(now=timezone.now() + timedelta(days=400))  # far past every deadline: warning and breach
+    body = client_for(world.handler).get(f"/cases/{case.pk}/").content.decode()
+    assert 'data-action="sla_breach">已超时<' in body
+    assert ">sla_breach<" not in body and ">sla_warning<" not in body
