@@ -79,8 +79,10 @@ class Case(models.Model):
             models.Index(fields=["state", "next_due_at"], name="case_state_due"),
             models.Index(fields=["region_path", "-received_at"], name="case_region_received"),
             models.Index(fields=["-received_at"], name="case_received"),
-            # The 已超时 queue: a small slice of a large table.
-            models.Index(fields=["-received_at"], name="case_overdue", condition=models.Q(overdue=True)),
+            # The 已超时 queue: overdue cases are about 2 % of the table. The index covers what the queue's visibility test reads, so a unit's
+            # overdue count is an index-only scan (PostgreSQL; SQLite ignores INCLUDE).
+            models.Index(fields=["-received_at"], name="case_overdue", condition=models.Q(overdue=True),
+                         include=["id", "state", "intake_unit", "lead_unit", "region_path"]),
         ]
 
     def __str__(self) -> str:

@@ -14,7 +14,7 @@ from typing import Any, cast
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
@@ -31,7 +31,6 @@ from banshi.cases.models import Case
 from banshi.cases.queries.cases import (
     QUEUES,
     CaseFilters,
-    capped_count,
     case_list_for,
     queue_counts_for,
 )
@@ -182,21 +181,42 @@ WEB_LIST_CAP = 1000  # the workbench pages through the newest 1000 matches (40 p
 
 
 class CappedPaginator(Paginator):
-    """Counts at most WEB_LIST_CAP rows (shown as "1000+"), so paging stops at 40 pages: an exact
-    count, or an OFFSET of thousands, over hundreds of thousands of cases costs more than the
-    page itself. People narrow the filters (or export to Excel) to go further; the API pages on."""
+    """Pages through at most WEB_LIST_CAP matches (shown as "1000+"), so paging stops at 40 pages:
+    an exact count, or an OFFSET of thousands, over hundreds of thousands of cases costs more than
+    the page itself. People narrow the filters (or export to Excel) to go further; the API pages on.
+
+    One query reads the ids of those matches in order: their number is the count, and a page's rows
+    are then fetched by primary key with `fetch`. The filters (a content search, the visibility
+    test) run once per request, not once for the count and again for the page."""
+
+    def __init__(self, object_list: QuerySet[Case], per_page: int,
+                 fetch: Callable[[list[int]], QuerySet[Case]]) -> None:
+        super().__init__(object_list, per_page)
+        self.fetch = fetch
+
+    @cached_property
+    def ids(self) -> list[int]:
+        return list(cast(QuerySet[Case], self.object_list).values_list("pk", flat=True)[:WEB_LIST_CAP])
 
     @cached_property
     def count(self) -> int:
-        return capped_count(cast(QuerySet[Case], self.object_list), WEB_LIST_CAP)
+        return len(self.ids)
+
+    def page(self, number: Any) -> Page:
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        ids = self.ids[bottom:bottom + self.per_page]
+        rows = {c.pk: c for c in self.fetch(ids)}
+        return Page([rows[i] for i in ids if i in rows], number, self)
 
 
 @case_staff_view
 def queue(request: HttpRequest) -> HttpResponse:
     person = me(request)
     filters = filters_from(request)
-    qs = case_list_for(person, filters).select_related("lead_unit")
-    page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    qs = case_list_for(person, filters)
+    page = CappedPaginator(qs, PAGE_SIZE, lambda ids: Case.objects.filter(pk__in=ids).select_related("lead_unit")
+                           ).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
     ctx = {
