@@ -46,7 +46,7 @@ def case_visibility_q(person: Person) -> Q:
     if len(co) > CO_CASES_INLINE:
         q |= Q(Exists(CaseUnit.objects.filter(case_id=OuterRef("pk"), unit_id__in=ids)))
     elif co:
-        q |= Q(pk__in=co)
+        q |= Q(pk__any=co)  # one array parameter on PostgreSQL (banshi/core/lookups.py)
     if sees_region(person):
         q |= Q(region_path__startswith=unit.region.path)
     return q

@@ -100,7 +100,7 @@ def queue_q(person: Person, queue: str, now: datetime, *, mine: Q | None = None,
     if queue == "to_review":
         if pending is None:
             pending = _pending_request_case_ids()
-        return (Q(state=State.REPLY_REVIEW) | Q(pk__in=pending)) & (mine or Q())
+        return (Q(state=State.REPLY_REVIEW) | Q(pk__any=pending)) & (mine or Q())
     if queue == "to_follow_up":
         return Q(state=State.REPLIED)
     if queue == "supervised":
