@@ -18,7 +18,7 @@ class AnyOf(Lookup):
     lookup_name = "any"
     prepare_rhs = False
 
-    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+    def as_sql(self, compiler: Any, connection: Any) -> Any:
         lhs, lhs_params = self.process_lhs(compiler, connection)
         values = [self.lhs.output_field.get_db_prep_value(v, connection) for v in self.rhs]
         if not values:
