@@ -139,6 +139,9 @@ BANSHI_NOTIFY_LOG = Path(env_str("BANSHI_NOTIFY_LOG", str(VAR_DIR / "sms.log")))
 BANSHI_NOTIFY_GATEWAY = env_str("BANSHI_NOTIFY_GATEWAY", "")
 # The public address printed in QR posters, e.g. https://banshi.example.gov.cn
 BANSHI_PUBLIC_URL = env_str("BANSHI_PUBLIC_URL", "")
+# Open311 discovery (/open311/v2/discovery.json): contact and how to get an api_key; empty: built-in text.
+BANSHI_OPEN311_CONTACT = env_str("BANSHI_OPEN311_CONTACT", "")
+BANSHI_OPEN311_KEY_SERVICE = env_str("BANSHI_OPEN311_KEY_SERVICE", "")
 
 # Rate limits and other shared counters: Redis when configured (shared by every gunicorn worker),
 # otherwise a per-process memory cache (fine for one machine in development and tests).

@@ -8,38 +8,58 @@ states are "open". `status_notes` carries our Chinese state label.
 Privacy: a request's description, address, location and replies are shown only to the client
 that filed it (by its api_key, masked for phone and ID numbers); anyone else with the id sees its
 status only. Listing requests needs an api_key and lists that client's own requests.
+
+Discovery (discovery.json/.xml) names this endpoint. A request may be posted as
+multipart/form-data with one `media` file: it is checked like every citizen upload
+(intake/uploads.py: content sniffing 415, size 413) before anything is saved, and attached
+through the workflow's audited attach action in the transaction that registers the case, as the
+portal does with its photos; if attaching fails, nothing is committed and the client gets an
+error to retry.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import math
 import secrets
 from datetime import datetime, timedelta
 from typing import Any
 from xml.etree import ElementTree as ET
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
+from django.http.multipartparser import MultiPartParserError
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from banshi.cases.domain.intake import CaseInput, case_register
+from banshi.cases.domain.lifecycle import case_attach
 from banshi.cases.enums import AWAITING_CITIZEN_STATES, CLOSED_STATES, CaseType, Channel, ReplyStatus
 from banshi.cases.models import Case, Reply
 from banshi.cases.workflow import state_label
-from banshi.core.errors import DomainError, InvalidInput, NotFound, PermissionDenied
+from banshi.core.errors import DomainError, InvalidInput, NotFound, PermissionDenied, TooLarge
 from banshi.core.privacy import mask_text
 from banshi.intake.forms import idempotency_key_clean
 from banshi.intake.models import Open311Client, Open311Request
 from banshi.intake.portal import TYPE_HELP
 from banshi.intake.ratelimit import client_ip, rate_hit
 from banshi.intake.services import committee_for_region, to_simplified
+from banshi.intake.uploads import upload_check
 from banshi.orgs.models import Region, Unit
 
+log = logging.getLogger(__name__)
+
 FORMATS = ("json", "xml")
+SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
+# When this endpoint's interface last changed (discovery's changeset): bump it with the interface.
+CHANGESET = "2026-11-22T00:00:00+08:00"
 CLOSED_FOR_311 = CLOSED_STATES | AWAITING_CITIZEN_STATES
 MAX_RESULTS = 1000
 DEFAULT_SPAN = timedelta(days=90)
@@ -82,11 +102,23 @@ class Open311Error(DomainError):
     pass
 
 
+class Unavailable(DomainError):
+    status = 503
+    code = "unavailable"
+
+
+# The element of each item of a list-valued field in XML (<attributes><attribute>...).
+_ITEM_TAGS = {"attributes": "attribute", "values": "value", "endpoints": "endpoint", "formats": "format"}
+
+
 def _xml_value(parent: ET.Element, tag: str, value: Any, item_tag: str) -> None:
     el = ET.SubElement(parent, tag)
     if isinstance(value, list):
         for item in value:
-            _xml_dict(el, item_tag, item)
+            if isinstance(item, dict):
+                _xml_dict(el, item_tag, item)
+            else:
+                _xml_value(el, item_tag, item, "item")
     elif isinstance(value, bool):
         el.text = "true" if value else "false"
     elif value is not None:
@@ -96,8 +128,7 @@ def _xml_value(parent: ET.Element, tag: str, value: Any, item_tag: str) -> None:
 def _xml_dict(parent: ET.Element, tag: str, item: dict[str, Any]) -> None:
     el = ET.SubElement(parent, tag)
     for key, value in item.items():
-        child_tag = {"attributes": "attribute", "values": "value"}.get(key, "item")
-        _xml_value(el, key, value, child_tag)
+        _xml_value(el, key, value, _ITEM_TAGS.get(key, "item"))
 
 
 def _render(fmt: str, root: str, item: str, data: list[dict[str, Any]] | dict[str, Any], status: int = 200) -> HttpResponse:
@@ -108,7 +139,7 @@ def _render(fmt: str, root: str, item: str, data: list[dict[str, Any]] | dict[st
                 _xml_dict(top, item, row)
             else:
                 for key, value in row.items():
-                    _xml_value(top, key, value, {"attributes": "attribute"}.get(key, "item"))
+                    _xml_value(top, key, value, _ITEM_TAGS.get(key, "item"))
         body = b'<?xml version="1.0" encoding="utf-8"?>' + ET.tostring(top, encoding="utf-8", xml_declaration=False)
         return HttpResponse(body, content_type="text/xml; charset=utf-8", status=status)
     return JsonResponse(data, safe=False, status=status, json_dumps_params={"ensure_ascii": False})
@@ -126,12 +157,37 @@ def _guard(fmt: str, view: Any) -> HttpResponse:
         response: HttpResponse = view()
         return response
     except DomainError as exc:
-        status = exc.status if exc.status in (400, 403, 404, 409, 413, 429) else 400
+        status = exc.status if exc.status in (400, 403, 404, 409, 413, 415, 429, 503) else 400
         return _error(fmt, status, exc.message)
 
 
 def _dt(value: datetime | None) -> str | None:
     return timezone.localtime(value).isoformat(timespec="seconds") if value else None
+
+
+# -- discovery -----------------------------------------------------------------------------------
+
+@csrf_exempt
+def discovery(request: HttpRequest, fmt: str) -> HttpResponse:
+    """Where this endpoint is and how to get a key. The url is this request's own host (what the
+    client reached), without a trailing slash as the spec's examples: clients append /services.json."""
+    def view() -> HttpResponse:
+        base = reverse("open311:discovery", kwargs={"fmt": fmt}).rsplit("/", 1)[0]
+        contact = settings.BANSHI_OPEN311_CONTACT or _(
+            "使用中的问题或故障，请联系本平台的系统管理员或所在地政法委。")
+        key_service = settings.BANSHI_OPEN311_KEY_SERVICE or _(
+            "api_key 由本平台系统管理员签发（命令 banshi open311 key），请向所在地政法委申请。")
+        return _render(fmt, "discovery", "", {
+            "changeset": CHANGESET, "contact": contact, "key_service": key_service,
+            "endpoints": [{
+                "specification": SPECIFICATION, "url": request.build_absolute_uri(base), "changeset": CHANGESET,
+                "type": "production", "formats": ["text/xml", "application/json"],
+            }],
+        })
+
+    if request.method != "GET":
+        return _error(fmt, 405, _("只支持GET。"))
+    return _guard(fmt, view)
 
 
 # -- services ------------------------------------------------------------------------------------
@@ -186,8 +242,19 @@ def _flag(raw: str | None) -> bool:
     return (raw or "").strip().lower() in ("true", "1", "yes", "是")
 
 
+def _form(request: HttpRequest) -> tuple[QueryDict, list[UploadedFile]]:
+    """The posted fields (form-encoded or multipart) and the `media` files. A body Django refuses
+    to parse is the client's error, answered in the Open311 format instead of Django's page."""
+    try:
+        return request.POST, request.FILES.getlist("media")
+    except RequestDataTooBig:
+        raise TooLarge(_("请求内容过大。"), code="request_too_large") from None
+    except (SuspiciousOperation, MultiPartParserError):
+        raise InvalidInput(_("请求内容格式不正确（multipart/form-data 无法解析或字段过多）。")) from None
+
+
 def _create(request: HttpRequest, fmt: str) -> HttpResponse:
-    p = request.POST
+    p, media = _form(request)
     client = open311_client(p.get("api_key"))
     if client is None:
         raise PermissionDenied(_("api_key 无效或缺失。"))
@@ -217,6 +284,11 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
     media_url = (p.get("media_url") or "").strip()[:500]
     if media_url and not media_url.startswith(("http://", "https://")):
         raise InvalidInput(_("media_url 必须是 http(s) 地址。"))
+    if (p.get("media") or "").strip():
+        raise InvalidInput(_("media 必须以 multipart/form-data 文件上传；链接请填 media_url。"))
+    if len(media) > 1:
+        raise InvalidInput(_("media 只能上传一个文件。"), code="too_many_files")
+    files = upload_check(media)  # the portal's check: content sniffing (415), size limit (413)
     location = address or (f"{lat:.6f},{lon:.6f}" if lat is not None and lon is not None else address_id)
     key = idempotency_key_clean(request.headers.get("Idempotency-Key"))
     data = CaseInput(
@@ -227,15 +299,25 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
     )
     unit = client.unit if client.unit_id else committee_for_region(region)
     assert unit is not None
-    with transaction.atomic():
-        case, created = case_register(data=data, intake_unit=unit, actor=None,
-                                      idempotency_key=f"open311:{client.pk}:{key}" if key else None)
-        if created:
-            Open311Request.objects.create(
-                case=case, client=client, lat=lat, long=lon, email=(p.get("email") or "")[:254],
-                device_id=(p.get("device_id") or "")[:100], account_id=(p.get("account_id") or "")[:100],
-                media_url=media_url,
-            )
+    try:
+        # One transaction, as the portal's citizen_submit: the case, its Open311 row and the media
+        # attachment are committed together or not at all (the client then retries).
+        with transaction.atomic():
+            case, created = case_register(data=data, intake_unit=unit, actor=None,
+                                          idempotency_key=f"open311:{client.pk}:{key}" if key else None)
+            if created:
+                Open311Request.objects.create(
+                    case=case, client=client, lat=lat, long=lon, email=(p.get("email") or "")[:254],
+                    device_id=(p.get("device_id") or "")[:100], account_id=(p.get("account_id") or "")[:100],
+                    media_url=media_url,
+                )
+                if files:
+                    case_attach(case.pk, actor=None, files=files)  # audited like every attachment
+    except OSError:  # the attachment storage failed: nothing was committed
+        if not files:
+            raise
+        log.exception("open311: saving the media file failed for client %s", client.pk)
+        raise Unavailable(_("附件暂时无法保存，诉求未提交，请稍后重试。"), code="storage_unavailable") from None
     notice = _("诉求已受理，编号%(number)s。") % {"number": case.number}
     row = {"service_request_id": case.tracking_code, "service_notice": notice, "account_id": p.get("account_id") or None}
     return _render(fmt, "service_requests", "request", [row], status=200)

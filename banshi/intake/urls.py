@@ -16,6 +16,7 @@ portal_patterns = [
 ]
 
 open311_patterns = [
+    re_path(r"^discovery\.(?P<fmt>\w+)$", open311.discovery, name="discovery"),
     re_path(r"^services\.(?P<fmt>\w+)$", open311.services, name="services"),
     re_path(r"^services/(?P<code>[^/]+)\.(?P<fmt>\w+)$", open311.service_definition, name="service"),
     re_path(r"^requests\.(?P<fmt>\w+)$", open311.requests_view, name="requests"),
