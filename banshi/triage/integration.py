@@ -1,9 +1,11 @@
 """The Django side of triage: the catalogue model built from the administrators' catalogue
-(rows of triage.CatalogueItem), a suggestion for every new demand with the concrete unit that
+(rows of triage.CatalogueItem) and the dispatchers' corrections (triage.TriageLabel, see
+banshi/triage/corrections.py), a suggestion for every new demand with the concrete unit that
 serves its place, and the auto-dispatch decision."""
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from typing import Any
@@ -14,13 +16,27 @@ from django.db.models import Count, Max
 from banshi.orgs.routing import unit_for
 from banshi.triage.catalogue import DEFAULT_CATALOGUE
 from banshi.triage.catalogue import CatalogueItem as ItemSpec
+from banshi.triage.corrections import (
+    CorrectionsSummary,
+    catalogue_train,
+    corrections_select,
+    corrections_stamp,
+)
 from banshi.triage.model import CatalogueModel
 from banshi.triage.models import CatalogueItem
 from banshi.triage.routing import default_unit_kinds
 
+log = logging.getLogger(__name__)
 CHECK_SECONDS = 60.0
+# New corrections are taken in by a rebuild at most this often per process (a catalogue edit
+# is taken in at the next check): a busy dispatch desk must not rebuild the model every minute.
+CORRECTIONS_SECONDS = 600.0
 _lock = threading.Lock()
-_state: dict[str, Any] = {"model": None, "stamp": None, "checked": 0.0, "kinds": {}}
+_EMPTY: dict[str, Any] = {
+    "model": None, "base": None, "stamp": None, "labels": None, "built": 0.0, "checked": 0.0, "kinds": {},
+    "building": False,
+}
+_state: dict[str, Any] = dict(_EMPTY)
 
 
 def _stamp() -> tuple[int, Any]:
@@ -28,43 +44,92 @@ def _stamp() -> tuple[int, Any]:
     return agg["n"], agg["t"]
 
 
+def catalogue_build(
+    *, corrections: bool = True
+) -> tuple[CatalogueModel, dict[str, list[str]], CorrectionsSummary]:
+    """The live model: the active catalogue rows (with none, the shipped default) plus the usable
+    corrections as extra examples; the unit kinds per item; what became of the corrections."""
+    rows = list(CatalogueItem.objects.filter(is_active=True))
+    if rows:
+        specs = [
+            ItemSpec(
+                code=r.code,
+                name=r.name,
+                agency=r.agency,  # type: ignore[arg-type]
+                category=r.category,
+                policy=r.policy_code,  # type: ignore[arg-type]
+                examples=tuple(r.examples),
+                keywords=tuple(r.keywords),
+                department=r.department,
+                notes=r.notes,
+            )
+            for r in rows
+        ]
+        kinds = {r.code: list(r.unit_kinds) or default_unit_kinds(r.code, r.agency) for r in rows}
+    else:
+        specs = list(DEFAULT_CATALOGUE)
+        kinds = {i.code: default_unit_kinds(i.code, i.agency) for i in specs}
+    base: list[CatalogueModel] = []
+
+    def catalogue_only() -> CatalogueModel:
+        if not base:
+            base.append(CatalogueModel.train(specs))
+        return base[0]
+
+    if not corrections:
+        return catalogue_only(), kinds, CorrectionsSummary()
+    extra, summary = corrections_select(specs, catalogue_only)
+    model = catalogue_train(specs, extra) if extra else catalogue_only()
+    return model, kinds, summary
+
+
+def _build_live() -> tuple[CatalogueModel, dict[str, list[str]], CatalogueModel | None]:
+    """catalogue_build for the live model: a failure with the corrections never stops intake.
+    The third value is the catalogue-only model when corrections were learnt (else None): a
+    suggestion that only the corrections make is never auto-dispatched (auto_dispatch_unit)."""
+    try:
+        model, kinds, summary = catalogue_build()
+    except Exception:
+        log.exception("triage: learning from the dispatchers' corrections failed; using the catalogue only")
+        model, kinds, _ = catalogue_build(corrections=False)
+        return model, kinds, None
+    base = catalogue_build(corrections=False)[0] if summary.used else None
+    return model, kinds, base
+
+
 def catalogue_model() -> tuple[CatalogueModel, dict[str, list[str]]]:
-    """The model for the active catalogue rows; retrained (~0.2 s) when an administrator edits
-    the catalogue, checked once a minute per process. With no rows, the shipped default."""
+    """The live model; checked once a minute per process. Retrained (~0.2 s) when an
+    administrator edits the catalogue; retrained with new corrections (~1 s with thousands,
+    corrections.py bounds it) when the last build is older than CORRECTIONS_SECONDS. That
+    retraining runs in the thread that noticed, while the others keep using the current model."""
     now = time.monotonic()
     with _lock:
         if _state["model"] is not None and now - _state["checked"] < CHECK_SECONDS:
             return _state["model"], _state["kinds"]
         stamp = _stamp()
+        labels = corrections_stamp()
         if _state["model"] is None or stamp != _state["stamp"]:
-            rows = list(CatalogueItem.objects.filter(is_active=True))
-            if rows:
-                specs = [
-                    ItemSpec(
-                        code=r.code,
-                        name=r.name,
-                        agency=r.agency,  # type: ignore[arg-type]
-                        category=r.category,
-                        policy=r.policy_code,  # type: ignore[arg-type]
-                        examples=tuple(r.examples),
-                        keywords=tuple(r.keywords),
-                        department=r.department,
-                        notes=r.notes,
-                    )
-                    for r in rows
-                ]
-                kinds = {r.code: list(r.unit_kinds) or default_unit_kinds(r.code, r.agency) for r in rows}
-            else:
-                specs = list(DEFAULT_CATALOGUE)
-                kinds = {i.code: default_unit_kinds(i.code, i.agency) for i in specs}
-            _state.update(model=CatalogueModel.train(specs), stamp=stamp, kinds=kinds)
+            model, kinds, base = _build_live()
+            _state.update(model=model, base=base, stamp=stamp, labels=labels, built=now, kinds=kinds)
         _state["checked"] = now
-        return _state["model"], _state["kinds"]
+        current = _state["model"], _state["kinds"]
+        if labels == _state["labels"] or now - _state["built"] < CORRECTIONS_SECONDS or _state["building"]:
+            return current
+        _state["building"] = True
+    try:
+        model, kinds, base = _build_live()
+    finally:
+        with _lock:
+            _state["building"] = False
+    with _lock:
+        if _state["stamp"] == stamp:  # not reset nor rebuilt for a catalogue edit meanwhile
+            _state.update(model=model, base=base, stamp=stamp, labels=labels, built=now, kinds=kinds)
+        return _state["model"] or model, _state["kinds"] or kinds
 
 
 def catalogue_model_reset() -> None:
     with _lock:
-        _state.update(model=None, stamp=None, checked=0.0, kinds={})
+        _state.update(_EMPTY, kinds={})
 
 
 def triage_text(text: str, region_path: str = "") -> dict[str, Any]:
@@ -72,6 +137,10 @@ def triage_text(text: str, region_path: str = "") -> dict[str, Any]:
     model, kinds = catalogue_model()
     pred = model.predict([text])[0]
     out = pred.to_dict()
+    base = _state["base"]
+    if base is not None and base is not model and base.predict([text])[0].category != pred.category:
+        # Only the dispatchers' corrections point here: suggest it, but let a dispatcher confirm.
+        out["learned"] = True
     unit = unit_for(pred.agency, region_path, kinds.get(pred.category, ())) if region_path else None
     out["unit_id"] = unit.pk if unit else None
     out["unit"] = unit.name if unit else ""
@@ -89,6 +158,8 @@ def auto_dispatch_unit(case_type: str, suggestion: dict[str, Any]) -> int | None
     threshold = float(settings.BANSHI_AUTO_DISPATCH_CONFIDENCE)
     if threshold >= 1.0 or case_type == "consultation" or suggestion.get("emergency"):
         return None
+    if suggestion.get("learned"):
+        return None  # one mistaken correction must not route similar demands unseen
     unit_id = suggestion.get("unit_id")
     if unit_id and float(suggestion.get("confidence") or 0.0) >= threshold:
         return int(unit_id)

@@ -40,6 +40,7 @@ from banshi.web.views import case_staff_view, client_ip, me, safe_next, scope_un
 TRIAGE_LABELS = {
     "agency": _("建议条线"), "category": _("建议分类"), "confidence": _("置信度"), "unit": _("建议单位"),
     "reason": _("依据"), "policy": _("建议时限规则"), "urgent": _("疑似紧急"),
+    "learned": _("仅据派单员纠正得出（不自动派单）"),
 }
 CLOCK_LABELS = {
     "on_time": _("按期"), "due_soon": _("即将到期"), "overdue": _("已超时"), "met": _("按时完成"),
@@ -53,7 +54,8 @@ NEEDS_PENDING = {
 
 def triage_view(case: Case) -> dict[str, Any]:
     t = dict(case.triage or {})
-    rows = [(TRIAGE_LABELS.get(k, k), v) for k, v in t.items() if k not in ("alternatives", "unit_id") and v not in ("", None)]
+    rows = [(TRIAGE_LABELS.get(k, k), (_("是") if v else _("否")) if isinstance(v, bool) else v)
+            for k, v in t.items() if k not in ("alternatives", "unit_id") and v not in ("", None)]
     alternatives = t.get("alternatives") or []
     return {"rows": rows, "alternatives": alternatives if isinstance(alternatives, list) else [],
             "unit_id": t.get("unit_id")}

@@ -1,27 +1,37 @@
-"""``banshi triage classify|train|eval``: classify demands, train and evaluate models.
+"""``banshi triage classify|train|eval|corrections``: classify demands, train and evaluate models,
+export the dispatchers' corrections.
 
 * ``classify [--model DIR]`` reads JSON lines (``{"text": ...}``; ``title`` is put in
   front when given; a line that is not JSON is taken as the text) on stdin and writes one
   JSON line per input with ``agency``, ``category``, ``confidence``, ``urgent``,
-  ``alternatives``, ``reason`` …; an ``id`` in the input is echoed.
+  ``alternatives``, ``reason`` …; an ``id`` in the input is echoed. ``DIR`` is a model
+  written by ``train`` (either kind).
 * ``train --data F.csv --text-columns C1,C2 --label-column L --out DIR
   [--taxonomy T.csv] [--unlabelled U1.csv U2.csv ...]`` trains a model.
+* ``train --from-corrections --out DIR`` writes the live routing model: the database's
+  catalogue plus the dispatchers' corrections (banshi/triage/corrections.py), and prints
+  how many corrections were used or ignored, per agency.
 * ``eval --data F.csv --text-columns ... --label-column L [--model DIR | --folds K]``
   prints accuracy, macro-F1, a confusion table and throughput.
+* ``corrections [--since YYYY-MM-DD] [--out F.csv]`` exports the corrections as CSV, with
+  mobile and ID numbers masked; the export is written to the audit log.
 
-No database access.
+Only ``train --from-corrections`` and ``corrections`` use the database.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
 from collections.abc import Iterator, Sequence
 from itertools import islice
-from typing import IO, Any
+from pathlib import Path
+from typing import IO, Any, cast
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.dateparse import parse_date
 
 from banshi.triage.datasets import (
     DatasetError,
@@ -30,7 +40,7 @@ from banshi.triage.datasets import (
     texts_and_labels,
     unlabelled_texts,
 )
-from banshi.triage.model import Classifier, TrainConfig, default_model
+from banshi.triage.model import CatalogueModel, Classifier, TrainConfig, default_model
 
 _TEXT_KEYS = ("text", "content", "留言详情", "detail", "body")
 _TITLE_KEYS = ("title", "留言主题", "subject")
@@ -53,7 +63,7 @@ def _record_text(line: str) -> tuple[str, Any]:
 
 
 class Command(BaseCommand):
-    help = "分流分类：classify（分类 JSON 行）、train（训练模型）、eval（评估）"
+    help = "分流分类：classify（分类 JSON 行）、train（训练模型）、eval（评估）、corrections（导出派单纠正记录）"
     requires_system_checks: list[str] = []
     requires_migrations_checks = False
     stealth_options = ("stdin",)
@@ -65,8 +75,15 @@ class Command(BaseCommand):
         p.add_argument("--model", help="a trained model directory (default: the routing catalogue model)")
         p.add_argument("--batch-size", type=int, default=256)
 
-        p = sub.add_parser("train", help="train a model from a labelled CSV")
-        self._data_arguments(p)
+        p = sub.add_parser(
+            "train", help="train a model from a labelled CSV, or the routing model from the corrections"
+        )
+        self._data_arguments(p, required=False)
+        p.add_argument(
+            "--from-corrections",
+            action="store_true",
+            help="write the live routing model (database catalogue + dispatchers' corrections); no --data",
+        )
         p.add_argument("--out", required=True, help="directory to write the model to")
         p.add_argument("--taxonomy", help="category tree CSV: labels in the first column")
         p.add_argument("--unlabelled", nargs="*", default=[], help="CSV files of past demands without labels")
@@ -79,13 +96,20 @@ class Command(BaseCommand):
         p.add_argument("--taxonomy", help="category tree CSV (cross-validation only)")
         p.add_argument("--unlabelled", nargs="*", default=[], help="unlabelled CSVs (cross-validation only)")
 
+        p = sub.add_parser("corrections", help="export the dispatchers' corrections as CSV (numbers masked)")
+        p.add_argument("--since", help="only corrections stored on or after this day (YYYY-MM-DD, Beijing time)")
+        p.add_argument("--out", help="CSV file to write (UTF-8 with BOM); default: standard output")
+
     @staticmethod
-    def _data_arguments(p: CommandParser) -> None:
-        p.add_argument("--data", required=True, help="labelled CSV (UTF-8, with header)")
+    def _data_arguments(p: CommandParser, *, required: bool = True) -> None:
+        when = "" if required else " (required unless --from-corrections)"
+        p.add_argument("--data", required=required, help="labelled CSV (UTF-8, with header)" + when)
         p.add_argument(
-            "--text-columns", required=True, help="comma-separated text columns, e.g. 留言主题,留言详情"
+            "--text-columns",
+            required=required,
+            help="comma-separated text columns, e.g. 留言主题,留言详情" + when,
         )
-        p.add_argument("--label-column", required=True, help="the label column, e.g. 一级标签")
+        p.add_argument("--label-column", required=required, help="the label column, e.g. 一级标签" + when)
 
     def handle(self, *args: Any, **options: Any) -> None:
         action = options["action"]
@@ -96,14 +120,17 @@ class Command(BaseCommand):
                 self._train(options)
             elif action == "eval":
                 self._eval(options)
+            elif action == "corrections":
+                self._corrections(options)
         except (DatasetError, FileNotFoundError) as exc:
             raise CommandError(str(exc)) from exc
 
     # classify ----------------------------------------------------------------------
     def _classify(self, options: dict[str, Any]) -> None:
         stdin: IO[str] = options.get("stdin") or sys.stdin
-        model = Classifier.load(options["model"]) if options.get("model") else None
-        catalogue = default_model()
+        loaded = _load_model(options["model"]) if options.get("model") else None
+        model = loaded if isinstance(loaded, Classifier) else None
+        catalogue = loaded if isinstance(loaded, CatalogueModel) else default_model()
         lines = (line.rstrip("\n") for line in stdin)
         records = ((_record_text(line)) for line in lines if line.strip())
         for batch in _batches(records, max(1, options["batch_size"])):
@@ -117,6 +144,12 @@ class Command(BaseCommand):
 
     # train ------------------------------------------------------------------------
     def _train(self, options: dict[str, Any]) -> None:
+        if options.get("from_corrections"):
+            self._train_from_corrections(options)
+            return
+        missing = [f"--{k.replace('_', '-')}" for k in ("data", "text_columns", "label_column") if not options.get(k)]
+        if missing:
+            raise CommandError(f"缺少参数：{'、'.join(missing)}（或改用 --from-corrections）")
         columns = split_columns(options["text_columns"])
         texts, labels = texts_and_labels(options["data"], columns, options["label_column"])
         taxonomy = read_taxonomy(options["taxonomy"]) if options.get("taxonomy") else None
@@ -135,6 +168,74 @@ class Command(BaseCommand):
             f"{time.perf_counter() - started:.1f}s → {path}"
         )
 
+    def _train_from_corrections(self, options: dict[str, Any]) -> None:
+        from django.utils import timezone
+
+        from banshi.triage.corrections import catalogue_model_save
+        from banshi.triage.integration import catalogue_build
+
+        extra = [k for k in ("data", "text_columns", "label_column", "taxonomy", "unlabelled") if options.get(k)]
+        if extra:
+            raise CommandError(
+                "--from-corrections 训练的是分流事项模型，不能同时使用 "
+                + "、".join(f"--{k.replace('_', '-')}" for k in extra)
+            )
+        out = Path(options["out"])
+        if out.exists() and not out.is_dir():
+            raise CommandError(f"--out 应为目录：{out} 已存在且不是目录")
+        started = time.perf_counter()
+        model, _, summary = catalogue_build()
+        elapsed = time.perf_counter() - started
+        meta = {
+            "source": "catalogue+corrections",
+            "trained_at": timezone.localtime().isoformat(timespec="seconds"),
+            "corrections": summary.as_dict(),
+        }
+        path = catalogue_model_save(model, out, meta)
+        for line in summary.lines():
+            self.stdout.write(line)
+        if not summary.used:
+            self.stdout.write("没有可用的纠正记录：写入的是仅由事项目录训练的模型")
+        self.stdout.write(
+            f"已训练：{len(model.items)}个事项，{model.model.vectorizer.n_features}个特征，"
+            f"用时{elapsed:.1f}秒 → {path}"
+        )
+
+    # corrections -------------------------------------------------------------------
+    def _corrections(self, options: dict[str, Any]) -> None:
+        from banshi.core.audit import audit_write
+        from banshi.triage.corrections import corrections_write
+
+        since = None
+        if options.get("since"):
+            try:
+                since = parse_date(options["since"])
+            except ValueError:  # well formed but no such day
+                since = None
+            if since is None:
+                raise CommandError(f"日期格式不正确：{options['since']}（应为 YYYY-MM-DD）")
+        out = options.get("out")
+        if out:
+            path = Path(out)
+            if path.is_dir():
+                raise CommandError(f"--out 应为文件：{path} 是目录")
+            if not path.parent.is_dir():
+                raise CommandError(f"目录不存在：{path.parent}")
+            # Personal data: readable by the owner only when the file is new.
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with open(fd, "w", encoding="utf-8-sig", newline="") as fh:
+                n = corrections_write(fh, since)
+        else:
+            n = corrections_write(cast(IO[str], self.stdout._out), since)
+        audit_write(
+            actor_id=None, action="triage_label_export", object_type="triage_label", object_id="",
+            data={"file": str(out or "-"), "rows": n, "since": options.get("since") or "", "masked": True},
+        )
+        if out:
+            self.stdout.write(f"已导出{n}条纠正记录：{out}")
+        else:
+            self.stderr.write(f"已导出{n}条纠正记录")
+
     # eval -------------------------------------------------------------------------
     def _eval(self, options: dict[str, Any]) -> None:
         import numpy as np
@@ -144,12 +245,13 @@ class Command(BaseCommand):
         texts, labels = texts_and_labels(options["data"], columns, options["label_column"])
         y = np.asarray(labels, dtype=object)
         if options.get("model"):
-            clf = Classifier.load(options["model"])
+            clf = _load_model(options["model"])
             started = time.perf_counter()
             preds = clf.predict(texts)
             elapsed = time.perf_counter() - started
             predicted = [p.category for p in preds]
-            self._report(labels, predicted, sorted(set(labels) | set(clf.classes)))
+            classes = clf.classes if isinstance(clf, Classifier) else clf.model.classes
+            self._report(labels, predicted, sorted(set(labels) | set(classes)))
             self.stdout.write(
                 f"throughput: {len(texts) / elapsed:.0f} demands/s ({len(texts)} in {elapsed:.2f}s)"
             )
@@ -195,6 +297,18 @@ class Command(BaseCommand):
         self.stdout.write("confusion (rows = true, columns = predicted):")
         for line in confusion_table(truth, predicted, classes):
             self.stdout.write(line)
+
+
+def _load_model(directory: str) -> Classifier | CatalogueModel:
+    """A model directory written by ``train``: a trained classifier or a routing catalogue model."""
+    from banshi.triage.corrections import CATALOGUE_KIND, catalogue_model_load, model_kind
+
+    try:
+        if model_kind(directory) == CATALOGUE_KIND:
+            return catalogue_model_load(directory)
+        return Classifier.load(directory)
+    except (ValueError, KeyError) as exc:
+        raise CommandError(f"无法读取模型 {directory}：{exc}") from exc
 
 
 def _batches(items: Iterator[tuple[str, Any]], size: int) -> Iterator[list[tuple[str, Any]]]:
