@@ -131,7 +131,6 @@ X_FRAME_OPTIONS = "DENY"
 
 # Triage: above this confidence a new demand is dispatched without a dispatcher.
 BANSHI_AUTO_DISPATCH_CONFIDENCE = env_float("BANSHI_AUTO_DISPATCH_CONFIDENCE", 0.85)
-BANSHI_TRIAGE_MODEL_DIR = env_str("BANSHI_TRIAGE_MODEL_DIR", "")
 # SLA worker: warn this fraction of the period before a milestone is due.
 BANSHI_SLA_WARN_FRACTION = env_float("BANSHI_SLA_WARN_FRACTION", 0.2)
 BANSHI_NOTIFY_LOG = Path(env_str("BANSHI_NOTIFY_LOG", str(VAR_DIR / "sms.log")))

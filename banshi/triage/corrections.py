@@ -52,7 +52,7 @@ from banshi.triage.catalogue import AGENCY_NAMES, EMERGENCY_ITEMS, catalogue_as_
 from banshi.triage.catalogue import CatalogueItem as ItemSpec
 from banshi.triage.features import CharTfidf, ngram_keys
 from banshi.triage.model import MODEL_FORMAT, CatalogueModel, LinearTextModel, _fit_ridge
-from banshi.triage.text import normalize
+from banshi.triage.text import mask_pii, normalize
 
 READ_LIMIT = 5000  # newest corrections read for one build
 PER_ITEM = 20  # corrections used per catalogue item, newest first
@@ -382,7 +382,7 @@ def day_start(day: date) -> datetime:
 
 
 def corrections_rows(since: date | None = None) -> Iterable[list[str]]:
-    """The corrections for export, oldest first, text masked (mobile and ID numbers)."""
+    """The corrections for export, oldest first, personal data in the text masked."""
     from banshi.triage.models import TriageLabel
 
     qs = TriageLabel.objects.order_by("created_at", "id")
@@ -394,7 +394,9 @@ def corrections_rows(since: date | None = None) -> Iterable[list[str]]:
     ).iterator(chunk_size=2000):
         yield [
             timezone.localtime(created_at, tz).strftime("%Y-%m-%d %H:%M:%S"),
-            mask_text(text or ""),
+            # Numbers as the workbench masks them, then what else identifies a person in free
+            # text (bank cards, e-mail, plates, a name the writer introduces: 我叫[姓名]).
+            mask_pii(mask_text(text or "")),
             agency,
             category,
             s_agency,

@@ -307,7 +307,7 @@ def test_train_argument_errors(world: World, tmp_path: Path) -> None:
 
 
 def test_export_masks_numbers_and_is_audited(world: World, tmp_path: Path) -> None:
-    _label("我叫李四，电话13912345678，身份证110101199003074514，共享单车堵门", "other",
+    _label("我叫李四，电话13912345678，身份证110101199003074514，共享单车堵门，车牌京A12345", "other",
            "other.urban_management", at=datetime(2026, 3, 1, 8, 5, 9, tzinfo=ZoneInfo("UTC")))
     path = tmp_path / "c.csv"
     out = _run("corrections", "--out", str(path))
@@ -316,7 +316,7 @@ def test_export_masks_numbers_and_is_audited(world: World, tmp_path: Path) -> No
         rows = list(csv.reader(fh))
     assert rows[0] == ["created_at", "text", "agency", "category", "suggested_agency", "suggested_category"]
     assert rows[1][0] == "2026-03-01 16:05:09"  # Beijing time
-    assert rows[1][1] == "我叫李四，电话139****5678，身份证110***********4514，共享单车堵门"
+    assert rows[1][1] == "我叫[姓名]，电话139[已脱敏]5678，身份证110[已脱敏]4514，共享单车堵门，车牌[车牌号]"
     assert rows[1][2:] == ["other", "other.urban_management", "police", "police.traffic"]
     assert path.stat().st_mode & 0o077 == 0
     log = AuditLog.objects.get(action="triage_label_export")
