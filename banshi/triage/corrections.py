@@ -51,7 +51,7 @@ from banshi.core.privacy import mask_text
 from banshi.triage.catalogue import AGENCY_NAMES, EMERGENCY_ITEMS, catalogue_as_dicts
 from banshi.triage.catalogue import CatalogueItem as ItemSpec
 from banshi.triage.features import CharTfidf, ngram_keys
-from banshi.triage.model import MODEL_FORMAT, CatalogueModel, LinearTextModel, _fit_ridge
+from banshi.triage.model import MODEL_FORMAT, CatalogueModel, LinearTextModel
 from banshi.triage.text import mask_pii, normalize
 
 READ_LIMIT = 5000  # newest corrections read for one build
@@ -291,20 +291,7 @@ def catalogue_train(
 ) -> CatalogueModel:
     """:meth:`CatalogueModel.train` on ``items`` plus ``extra`` (normalised text, item code)
     examples of weight ``weight``, with the vocabulary bounded as :func:`_vocabulary` says."""
-    docs: list[str] = []
-    ys: list[str] = []
-    weights: list[float] = []
-    for item in items:
-        for text, w in [
-            (item.name, 1.0),
-            *((e, 1.0) for e in item.examples),
-            *((k, KEYWORD_WEIGHT) for k in item.keywords),
-        ]:
-            t = normalize(text)
-            if t:
-                docs.append(t)
-                ys.append(item.code)
-                weights.append(w)
+    docs, ys, weights = CatalogueModel.examples(items, KEYWORD_WEIGHT)
     n_catalogue = len(docs)
     known = {item.code for item in items}
     for doc, code in extra:
@@ -313,13 +300,7 @@ def catalogue_train(
             ys.append(code)
             weights.append(weight)
     vec = _vocabulary(docs, n_catalogue, (1, 3), max_new_features)
-    base = LinearTextModel(vec, [], np.zeros((0, 0), np.float32), np.zeros(0, np.float32), lead_weight=0.0)
-    classes, coef, intercept = _fit_ridge(base.features(docs), ys, np.asarray(weights), ALPHA)
-    model = LinearTextModel(vec, classes, coef, intercept, lead_weight=0.0, scale=SCALE)
-    by_code = {item.code: item for item in items}
-    ordered = [by_code[code] for code in classes]
-    keywords = [[k for k in dict.fromkeys(normalize(k) for k in item.keywords) if k] for item in ordered]
-    return CatalogueModel(model=model, items=ordered, keywords=keywords)
+    return CatalogueModel.fit(items, docs, ys, weights, vec, alpha=ALPHA, scale=SCALE)
 
 
 # ------------------------------------------------------------------------- persistence

@@ -484,6 +484,42 @@ class CatalogueModel:
         emergency_codes = set(EMERGENCY_ITEMS.values())
         self._emergency_mask = np.array([item.code in emergency_codes for item in self.items], dtype=bool)
 
+    @staticmethod
+    def examples(items: Sequence[CatalogueItem], keyword_weight: float = 0.6) -> tuple[list[str], list[str], list[float]]:
+        """The training rows of a catalogue: each item's name, examples and keywords (weighted
+        ``keyword_weight``), normalised, with the item's code and the row's weight."""
+        docs: list[str] = []
+        ys: list[str] = []
+        weights: list[float] = []
+        for item in items:
+            for text, w in [
+                (item.name, 1.0),
+                *((e, 1.0) for e in item.examples),
+                *((k, keyword_weight) for k in item.keywords),
+            ]:
+                t = normalize(text)
+                if t:
+                    docs.append(t)
+                    ys.append(item.code)
+                    weights.append(w)
+        return docs, ys, weights
+
+    @classmethod
+    def fit(
+        cls, items: Sequence[CatalogueItem], docs: Sequence[str], ys: Sequence[str], weights: Sequence[float],
+        vec: CharTfidf, *, alpha: float, scale: float,
+    ) -> CatalogueModel:
+        """Ridge on the rows (``examples`` and any extra ones) over the vocabulary ``vec``."""
+        base = LinearTextModel(
+            vec, [], np.zeros((0, 0), np.float32), np.zeros(0, np.float32), lead_weight=0.0
+        )
+        classes, coef, intercept = _fit_ridge(base.features(docs), list(ys), np.asarray(weights), alpha)
+        model = LinearTextModel(vec, classes, coef, intercept, lead_weight=0.0, scale=scale)
+        by_code = {item.code: item for item in items}
+        ordered = [by_code[code] for code in classes]
+        keywords = [[k for k in dict.fromkeys(normalize(k) for k in item.keywords) if k] for item in ordered]
+        return cls(model=model, items=ordered, keywords=keywords)
+
     @classmethod
     def train(
         cls, items: Sequence[CatalogueItem] = DEFAULT_CATALOGUE, *, alpha: float = 0.3, scale: float = 7.5
@@ -494,30 +530,9 @@ class CatalogueModel:
         cross-validation over the default catalogue's examples (94 % item accuracy,
         96 % agency accuracy on held-out examples, log-loss-optimal scale 7.7).
         """
-        docs: list[str] = []
-        ys: list[str] = []
-        weights: list[float] = []
-        for item in items:
-            for text, w in [
-                (item.name, 1.0),
-                *((e, 1.0) for e in item.examples),
-                *((k, 0.6) for k in item.keywords),
-            ]:
-                t = normalize(text)
-                if t:
-                    docs.append(t)
-                    ys.append(item.code)
-                    weights.append(w)
+        docs, ys, weights = cls.examples(items)
         vec = CharTfidf(ngram_range=(1, 3), min_df=1).fit(docs)
-        base = LinearTextModel(
-            vec, [], np.zeros((0, 0), np.float32), np.zeros(0, np.float32), lead_weight=0.0
-        )
-        classes, coef, intercept = _fit_ridge(base.features(docs), ys, np.asarray(weights), alpha)
-        model = LinearTextModel(vec, classes, coef, intercept, lead_weight=0.0, scale=scale)
-        by_code = {item.code: item for item in items}
-        ordered = [by_code[code] for code in classes]
-        keywords = [[k for k in dict.fromkeys(normalize(k) for k in item.keywords) if k] for item in ordered]
-        return cls(model=model, items=ordered, keywords=keywords)
+        return cls.fit(items, docs, ys, weights, vec, alpha=alpha, scale=scale)
 
     def _keyword_hits(self, docs: Sequence[str]) -> list[list[list[str]]]:
         """Per document, the keywords of each item found in it.

@@ -15,22 +15,11 @@ from django.utils import timezone
 from banshi.cases.domain import lifecycle as life
 from banshi.cases.enums import State
 from banshi.cases.models import Case, CaseEvent, Supervision
-from banshi.orgs.models import Person
 from tests.factories import World, case_new
+from tests.web.test_views import client_for, handling
 
 pytestmark = pytest.mark.django_db
 
-
-def client_for(person: Person) -> Client:
-    c = Client()
-    c.force_login(person)
-    return c
-
-
-def handling(world: World, **kw: object) -> Case:
-    case = case_new(world, **kw)
-    life.case_dispatch(case.pk, actor=world.dispatcher, unit_id=world.station.pk)
-    return life.case_sign(case.pk, actor=world.handler)
 
 
 def returned(world: World, **kw: object) -> Case:
