@@ -19,6 +19,7 @@ from banshi.cases.domain import lifecycle as life
 from banshi.cases.models import Case
 from banshi.core.errors import InvalidInput
 from banshi.orgs.models import Person
+from banshi.web.params import is_id
 
 
 @dataclass(frozen=True)
@@ -91,7 +92,7 @@ def _int(data: Mapping[str, str], name: str, what: str) -> int:
 def case_ref(data: Mapping[str, str], name: str) -> int:
     """A case given by its number (BS…) or its id."""
     raw = (data.get(name) or "").strip().upper()
-    if raw.isdigit() and len(raw) <= 18:  # an id (a longer one would overflow the column: not found)
+    if is_id(raw):  # an id (a longer number would overflow the column: looked up as a number, not found)
         return int(raw)
     pk = Case.objects.filter(number=raw).values_list("pk", flat=True).first() if raw else None
     if pk is None:

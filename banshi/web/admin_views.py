@@ -25,6 +25,7 @@ from banshi.sla.models import CalendarYear, Policy
 from banshi.triage.catalogue import POLICIES as CATALOGUE_POLICIES
 from banshi.triage.models import CatalogueItem
 from banshi.triage.routing import default_unit_kinds
+from banshi.web.params import is_id
 from banshi.web.views import me, staff_view
 
 
@@ -42,7 +43,7 @@ def _opt_int(raw: str | None) -> int | None:
     raw = (raw or "").strip()
     if not raw:
         return None
-    if not raw.isdigit():
+    if not is_id(raw):
         raise InvalidInput(_("编号不正确。"), code="invalid_id")
     return int(raw)
 

@@ -35,6 +35,7 @@ from banshi.sla.models import Milestone
 from banshi.sla.services import due_state
 from banshi.web.actions import FIELDS, action_run, case_ref
 from banshi.web.board import board_rows, pick_options
+from banshi.web.params import is_id
 from banshi.web.views import case_staff_view, client_ip, me, safe_next, scope_units
 
 TRIAGE_LABELS = {
@@ -200,7 +201,7 @@ def _board_context(request: HttpRequest, person: Person, *, error: str = "",
     if can_supervise:
         pick = board.cases()
         picked = form.get("case", "")
-        if picked.isdigit() and len(picked) <= 18 and all(c.pk != int(picked) for c in pick):
+        if is_id(picked) and all(c.pk != int(picked) for c in pick):
             extra = board_case(person, int(picked))  # picked by a link from elsewhere; out of scope → ignored
             if extra is not None:
                 pick.insert(0, extra)

@@ -29,6 +29,7 @@ from banshi.core.privacy import mask_phone, phone_normalise
 from banshi.intake.console import caller_history, emergency_prompt, knowledge_search
 from banshi.intake.knowledge import knowledge_suggest
 from banshi.orgs.models import Grid, Person
+from banshi.web.params import is_id
 from banshi.web.views import REGISTERING_ROLES, case_staff_view, me, scope_regions
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -78,7 +79,7 @@ def received_at_parse(raw: str) -> datetime | None:
 
 
 def _ids(values: list[str]) -> list[int]:
-    return [int(v) for v in values if v.isdigit()]
+    return [int(v) for v in values if is_id(v)]
 
 
 # -- the console page ------------------------------------------------------------------------------
@@ -115,7 +116,7 @@ def _console(request: HttpRequest, *, field: bool) -> HttpResponse:
                 citizen_name=form["citizen_name"], citizen_phone=form["citizen_phone"],
                 citizen_id_number=form["citizen_id_number"], anonymous=form["anonymous"] == "on",
                 confidential=form["confidential"] == "on", address=form["address"],
-                region_code=form["region"] or None, grid_id=int(form["grid"]) if form["grid"].isdigit() else None,
+                region_code=form["region"] or None, grid_id=int(form["grid"]) if is_id(form["grid"]) else None,
                 category=form["category"], urgency=form["urgency"] or Urgency.NORMAL,
                 received_at=received_at_parse(form["received_at"]) if field else None,
             )

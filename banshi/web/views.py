@@ -40,6 +40,7 @@ from banshi.orgs.auth import person_sign_in
 from banshi.orgs.enums import Role
 from banshi.orgs.models import Person, Region, Unit
 from banshi.web.errors import domain_errors
+from banshi.web.params import is_id
 
 PAGE_SIZE = 25
 EXPORT_LIMIT = 20000
@@ -146,7 +147,7 @@ def _date(raw: str | None, what: str) -> date | None:
 def filters_from(request: HttpRequest) -> CaseFilters:
     g = request.GET
     unit = g.get("unit") or ""
-    if unit and not unit.isdigit():
+    if unit and not is_id(unit):
         raise InvalidInput(_("单位不正确。"), code="invalid_unit")
     return CaseFilters(
         queue=g.get("queue") or None,
@@ -278,7 +279,7 @@ def queue_bulk(request: HttpRequest) -> HttpResponse:
     """Bulk sign / dispatch: each case goes through the same domain function as a single action."""
     person = me(request)
     action = request.POST.get("action") or ""
-    ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
+    ids = [int(i) for i in request.POST.getlist("ids") if is_id(i)]
     back = safe_next(request, "/queue/")
     if not ids:
         messages.error(request, _("请先勾选诉求。"))
@@ -286,7 +287,7 @@ def queue_bulk(request: HttpRequest) -> HttpResponse:
     unit_id: int | None = None
     if action == "dispatch":
         raw = request.POST.get("unit_id") or ""
-        if not raw.isdigit():
+        if not is_id(raw):
             messages.error(request, _("批量派单请选择承办单位。"))
             return redirect(back)
         unit_id = int(raw)

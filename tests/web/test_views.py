@@ -383,3 +383,24 @@ def test_timeline_names_the_sweeps_events_in_chinese(world: World) -> None:
     body = client_for(world.handler).get(f"/cases/{case.pk}/").content.decode()
     assert 'data-action="sla_breach">已超时<' in body
     assert ">sla_breach<" not in body and ">sla_warning<" not in body
+
+
+@pytest.mark.parametrize("path, data", [
+    ("/queue/", {"unit": "²"}),
+    ("/supervision/", {"case": "²"}),
+    ("/supervision/", {"case": "1" * 30}),
+])
+def test_unicode_or_huge_digits_in_an_id_are_not_a_server_error(world: World, path: str, data: dict) -> None:
+    resp = client_for(world.supervisor).get(path, data)
+    assert resp.status_code in (200, 400)
+
+
+def test_unicode_digits_in_posted_ids_are_refused_cleanly(world: World) -> None:
+    case = handling(world)
+    c = client_for(world.supervisor)
+    resp = c.post("/supervision/", {"case": "²", "do": "escalate", "text": "加快"})
+    assert resp.status_code in (400, 404)
+    resp = client_for(world.dispatcher).post("/queue/bulk", {"action": "dispatch", "ids": ["²", str(case.pk)],
+                                                             "unit_id": "٣"})
+    assert resp.status_code == 302  # back to the list with a message; nothing dispatched
+    assert client_for(world.admin).get("/manage/catalogue/", {"edit": "²"}).status_code == 400

@@ -75,7 +75,7 @@ def code_normalise(raw: str) -> str:
     code = (raw or "").strip().replace(" ", "")
     if not code:
         raise RowError(_("区划代码为空"))
-    if not code.isdigit():
+    if not (code.isascii() and code.isdigit()):
         raise RowError(_("区划代码“%(code)s”只能包含数字") % {"code": code})
     if len(code) == 12:
         if code.endswith("000000"):
@@ -117,7 +117,7 @@ def parent_candidates(code: str) -> list[str]:
 
 def level_parse(raw: str) -> int:
     text = (raw or "").strip()
-    if text.isdigit() and int(text) in RegionLevel.values:
+    if text.isascii() and text.isdigit() and int(text) in RegionLevel.values:
         return int(text)
     if text.lower() in LEVEL_WORDS:
         return LEVEL_WORDS[text.lower()]
