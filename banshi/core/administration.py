@@ -348,8 +348,17 @@ def _catalogue_code(raw: str, agency: str) -> str:
 
 
 def _last_active(item_id: int) -> bool:
-    """True when no other item is active: an empty catalogue would silently bring back the default."""
+    """True when no other item is active: an empty catalogue would silently bring back the default.
+    Run after _lock_active(), so two administrators deactivating the last two items at once
+    cannot both succeed."""
     return not CatalogueItem.objects.filter(is_active=True).exclude(pk=item_id).exists()
+
+
+def _lock_active() -> None:
+    """Lock every active item, in id order, before the item being edited: every writer takes the
+    locks in the same order, so concurrent deactivations queue instead of deadlocking, and the
+    second one sees the first one's result (a catalogue has tens to hundreds of rows)."""
+    list(CatalogueItem.objects.select_for_update().filter(is_active=True).order_by("pk").values_list("pk", flat=True))
 
 
 def _catalogue_changed() -> None:
@@ -375,6 +384,8 @@ def catalogue_item_save(*, actor: Person, item_id: int | None, data: CatalogueIn
                             object_id=item.pk, data={"code": code, "name": item.name, "agency": item.agency,
                                                      "policy": item.policy_code, "active": item.is_active})
             else:
+                if not values["is_active"]:
+                    _lock_active()
                 found = CatalogueItem.objects.select_for_update().filter(pk=item_id).first()
                 if found is None:
                     raise InvalidInput(_("事项不存在。"), code="invalid_item")
@@ -400,6 +411,8 @@ def catalogue_item_set_active(*, actor: Person, item_id: int, active: bool) -> C
     """Deactivate (or reactivate) an item; items are never deleted."""
     _catalogue_admin(actor)
     with transaction.atomic():
+        if not active:
+            _lock_active()
         item = CatalogueItem.objects.select_for_update().filter(pk=item_id).first()
         if item is None:
             raise InvalidInput(_("事项不存在。"), code="invalid_item")

@@ -4,16 +4,17 @@
 a few milliseconds of Python each time (bench/workbench.py, the handler's pages). PostgreSQL takes
 the whole list as one array, `id = ANY(%s::bigint[])`, which it plans like the `IN` list (a hashed
 lookup on PostgreSQL ≥ 14, as long as the array has the column's type). Other databases get the plain `IN`.
+Registered on integer fields only (ids): a `varchar(n)[]` cast would truncate longer strings.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Field, Lookup
+from django.db.models import IntegerField, Lookup
 
 
-@Field.register_lookup
+@IntegerField.register_lookup
 class AnyOf(Lookup):
     lookup_name = "any"
     prepare_rhs = False

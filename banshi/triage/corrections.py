@@ -141,14 +141,14 @@ class CorrectionsSummary:
         return out
 
 
-def corrections_stamp() -> tuple[int, int | None]:
-    """Changes whenever a correction is stored or removed (count and newest id)."""
-    from django.db.models import Count, Max
+def corrections_stamp() -> int | None:
+    """Changes whenever a correction is stored: the newest id (one index probe, checked once a
+    minute per process; corrections are never deleted by the application)."""
+    from django.db.models import Max
 
     from banshi.triage.models import TriageLabel
 
-    agg = TriageLabel.objects.aggregate(n=Count("id"), last=Max("id"))
-    return int(agg["n"]), agg["last"]
+    return TriageLabel.objects.aggregate(last=Max("id"))["last"]
 
 
 def _emergency_codes() -> set[str]:

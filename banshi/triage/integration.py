@@ -98,21 +98,27 @@ def _build_live() -> tuple[CatalogueModel, dict[str, list[str]], CatalogueModel 
 
 
 def catalogue_model() -> tuple[CatalogueModel, dict[str, list[str]]]:
-    """The live model; checked once a minute per process. Retrained (~0.2 s) when an
+    model, kinds, _ = _live()
+    return model, kinds
+
+
+def _live() -> tuple[CatalogueModel, dict[str, list[str]], CatalogueModel | None]:
+    """The live model, its unit kinds and its catalogue-only twin (None without corrections),
+    read together under the lock; checked once a minute per process. Retrained (~0.2 s) when an
     administrator edits the catalogue; retrained with new corrections (~1 s with thousands,
     corrections.py bounds it) when the last build is older than CORRECTIONS_SECONDS. That
     retraining runs in the thread that noticed, while the others keep using the current model."""
     now = time.monotonic()
     with _lock:
         if _state["model"] is not None and now - _state["checked"] < CHECK_SECONDS:
-            return _state["model"], _state["kinds"]
+            return _state["model"], _state["kinds"], _state["base"]
         stamp = _stamp()
         labels = corrections_stamp()
         if _state["model"] is None or stamp != _state["stamp"]:
             model, kinds, base = _build_live()
             _state.update(model=model, base=base, stamp=stamp, labels=labels, built=now, kinds=kinds)
         _state["checked"] = now
-        current = _state["model"], _state["kinds"]
+        current = _state["model"], _state["kinds"], _state["base"]
         if labels == _state["labels"] or now - _state["built"] < CORRECTIONS_SECONDS or _state["building"]:
             return current
         _state["building"] = True
@@ -124,7 +130,9 @@ def catalogue_model() -> tuple[CatalogueModel, dict[str, list[str]]]:
     with _lock:
         if _state["stamp"] == stamp:  # not reset nor rebuilt for a catalogue edit meanwhile
             _state.update(model=model, base=base, stamp=stamp, labels=labels, built=now, kinds=kinds)
-        return _state["model"] or model, _state["kinds"] or kinds
+        if _state["model"] is None:  # reset meanwhile: what was just built is consistent
+            return model, kinds, base
+        return _state["model"], _state["kinds"], _state["base"]
 
 
 def catalogue_model_reset() -> None:
@@ -134,10 +142,9 @@ def catalogue_model_reset() -> None:
 
 def triage_text(text: str, region_path: str = "") -> dict[str, Any]:
     """The suggestion stored on the case (Case.triage) and shown to dispatchers."""
-    model, kinds = catalogue_model()
+    model, kinds, base = _live()
     pred = model.predict([text])[0]
     out = pred.to_dict()
-    base = _state["base"]
     if base is not None and base is not model and base.predict([text])[0].category != pred.category:
         # Only the dispatchers' corrections point here: suggest it, but let a dispatcher confirm.
         out["learned"] = True

@@ -82,7 +82,12 @@ def test_the_sweep_finds_lapsed_notices_through_an_index(world: World) -> None:
     t0 = timezone.now()
     _supervised(world, t0)
     plan = supervisions_lapsed(t0).values_list("id", "case_id", "due_at")[:500].explain()
-    assert "supervision_lapse" in plan or "supervision_open" in plan, plan
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        assert "supervision_lapse" in plan, plan  # the partial index made for this query
+    else:  # SQLite's planner prefers the older (answered_at, due_at) index; both avoid a scan
+        assert "supervision_lapse" in plan or "supervision_open" in plan, plan
 
 
 @pytest.mark.django_db(transaction=True)

@@ -365,3 +365,24 @@ def test_example_added_on_the_page_routes_a_new_case(world: World) -> None:
     assert resp.status_code == 302
     after = case_new(world, content=text, citizen_phone="13900009999")
     assert after.triage["category"] == "police.fraud" and after.triage["agency"] == "police"
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("round_", range(3))
+def test_two_admins_deactivating_the_last_two_items_one_wins(round_: int) -> None:
+    """Concurrent deactivations queue on the active rows' locks: the catalogue never ends empty."""
+    from banshi.core.administration import catalogue_item_set_active
+    from banshi.core.errors import Conflict
+    from banshi.triage.models import CatalogueItem
+    from tests.cases.test_concurrency import _race
+    from tests.factories import world_build
+
+    world = world_build()
+    CatalogueItem.objects.update(is_active=False)  # a transactional test may start with or without the rows
+    a, b = (CatalogueItem.objects.create(code=f"other.race_{i}", name=f"并发{i}", agency="other",
+                                         keywords=[f"并发{i}"]).pk for i in (1, 2))
+    results = _race(lambda: catalogue_item_set_active(actor=world.admin, item_id=a, active=False),
+                    lambda: catalogue_item_set_active(actor=world.admin, item_id=b, active=False))
+    assert sum(isinstance(r, CatalogueItem) for r in results) == 1, results
+    assert sum(isinstance(r, Conflict) for r in results) == 1, results
+    assert CatalogueItem.objects.filter(is_active=True).count() == 1
