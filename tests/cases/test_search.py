@@ -61,3 +61,12 @@ def test_postgresql_search_uses_the_bigram_index(world: World, texts: dict[str, 
         cur.execute("EXPLAIN " + sql, params)
         plan = "\n".join(r[0] for r in cur.fetchall())
     assert "case_text_bigrams" in plan, plan
+
+
+def test_search_works_inside_a_subquery(world: World, texts: dict[str, int]) -> None:
+    """The search condition names its columns through Django, so an aliased subquery
+    (`pk__in=…`, where the table becomes U0) keeps matching the right rows."""
+    from banshi.cases.models import Case
+
+    inner = case_list_for(world.dispatcher, CaseFilters(q="噪音")).values("pk")
+    assert set(Case.objects.filter(pk__in=inner).values_list("pk", flat=True)) == {texts["noise"]}

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.db import connection
-from django.db.models import BooleanField, Exists, OuterRef, Q, QuerySet
-from django.db.models.expressions import RawSQL
+from django.db.models import BooleanField, Exists, F, Func, OuterRef, Q, QuerySet, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -164,15 +164,33 @@ def case_list_for(person: Person, filters: CaseFilters, *, now: datetime | None 
     return qs.order_by(order, "-id")
 
 
-def _bigrams_contain(term: str) -> RawSQL:
-    """On PostgreSQL: the case text holds every character bigram of the term. The GIN index
-    `case_text_bigrams` (migration cases 0004) answers it; the LIKE above rechecks the hits.
-    The expression must match the index's exactly."""
-    return RawSQL(
-        "banshi_bigrams((\"cases_case\".\"title\" || ' ' || \"cases_case\".\"content\" || ' ' || "
-        "\"cases_case\".\"address\")) @> banshi_bigrams(%s)",
-        (term,), output_field=BooleanField(),
-    )
+class _BigramsContain(Func):
+    """On PostgreSQL: the case text holds every character bigram of the term,
+    `banshi_bigrams((title || ' ' || content || ' ' || address)) @> banshi_bigrams(term)`.
+    The GIN index `case_text_bigrams` (migration cases 0004) answers it; the LIKE above rechecks
+    the hits. The text expression must stay the index's; the columns are compiled by Django, so
+    the table's alias is right in a subquery too."""
+
+    output_field = BooleanField()
+
+    def __init__(self, term: str) -> None:
+        super().__init__(F("title"), F("content"), F("address"), Value(term))
+
+    def as_sql(self, compiler: Any, connection: Any, function: str | None = None, template: str | None = None,
+               arg_joiner: str | None = None, **extra_context: Any) -> Any:
+        parts: list[str] = []
+        params: list[Any] = []
+        for expr in self.get_source_expressions():
+            sql, p = compiler.compile(expr)
+            parts.append(sql)
+            params.extend(p)
+        title, content, address, term = parts
+        return (f"banshi_bigrams(({title} || ' ' || {content} || ' ' || {address})) @> banshi_bigrams({term})",
+                params)
+
+
+def _bigrams_contain(term: str) -> _BigramsContain:
+    return _BigramsContain(term)
 
 
 LIST_COUNT_CAP = 10_000  # list pages count this far ("10000+")
