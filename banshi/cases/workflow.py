@@ -22,8 +22,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from banshi.cases.enums import TERMINAL_STATES, State
-from banshi.cases.models import Case, CaseEvent, CaseUnit
+from banshi.cases.enums import OPEN_STATES, TERMINAL_STATES, State
+from banshi.cases.models import Case, CaseEvent, CaseUnit, Supervision
 from banshi.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from banshi.orgs.enums import Role
 from banshi.orgs.models import Person, Unit
@@ -233,10 +233,23 @@ def transition(
         case.version += 1
         event = _write_event(case, action, from_state, to_state, actor, reason, data or {}, now)
         milestones_on_event(case, event)
+        if from_state in OPEN_STATES and to_state not in OPEN_STATES:
+            _supervisions_end(case, event, now)
         if after is not None:
             after(case, event)
         outbox_for_event(case, event)
     return case
+
+
+def _supervisions_end(case: Case, event: CaseEvent, now: datetime) -> None:
+    """A case leaving the open states (replied, withdrawn, merged, invalid) ends its unanswered
+    督办 notices in the same transaction: the reply is the answer now. The event says how many."""
+    ended = Supervision.objects.filter(case=case, answered_at__isnull=True).update(
+        answered_at=now, answer=_("诉求%(state)s，督办随之结束。") % {"state": state_label(event.to_state)},
+    )
+    if ended:
+        event.data = {**event.data, "supervisions_ended": ended}
+        event.save(update_fields=["data"])
 
 
 def _write_event(

@@ -172,6 +172,10 @@ def test_supervised_queue_holds_open_cases_only(world: World) -> None:
     life.case_reply_submit(case.pk, actor=world.handler, text="已处理完毕。")
     life.case_reply_decide(case.pk, actor=world.leader, approve=True)
     assert Case.objects.get(pk=case.pk).state == State.REPLIED
-    assert Supervision.objects.filter(case=case, answered_at__isnull=True).exists()
+    # The reply ended the notice in the same transaction, and the approving event says so.
+    notice = Supervision.objects.get(case=case)
+    assert notice.answered_at is not None and notice.answered_by is None
+    assert notice.answer == "诉求已答复待回访，督办随之结束。"
+    assert CaseEvent.objects.filter(case=case, action="reply_approve").latest("at").data["supervisions_ended"] == 1
     assert queue_counts_for(world.supervisor, ("supervised",)) == {"supervised": 0}
     assert not case_list_for(world.supervisor, CaseFilters(queue="supervised")).exists()
