@@ -347,18 +347,19 @@ def _catalogue_code(raw: str, agency: str) -> str:
     return f"{agency}.custom_{n}"
 
 
-def _last_active(item_id: int) -> bool:
-    """True when no other item is active: an empty catalogue would silently bring back the default.
-    Run after _lock_active(), so two administrators deactivating the last two items at once
-    cannot both succeed."""
-    return not CatalogueItem.objects.filter(is_active=True).exclude(pk=item_id).exists()
-
-
-def _lock_active() -> None:
-    """Lock every active item, in id order, before the item being edited: every writer takes the
-    locks in the same order, so concurrent deactivations queue instead of deadlocking, and the
-    second one sees the first one's result (a catalogue has tens to hundreds of rows)."""
-    list(CatalogueItem.objects.select_for_update().filter(is_active=True).order_by("pk").values_list("pk", flat=True))
+def _catalogue_item_for_update(item_id: int, *, deactivating: bool) -> CatalogueItem:
+    """The item, locked. A deactivation first locks every active item in id order, so writers
+    take the locks in the same order: concurrent deactivations queue instead of deadlocking, and
+    the second sees the first's result. The last active item cannot be deactivated: an empty
+    catalogue would silently bring back the default (a catalogue has tens to hundreds of rows)."""
+    if deactivating:
+        list(CatalogueItem.objects.select_for_update().filter(is_active=True).order_by("pk").values_list("pk", flat=True))
+    item = CatalogueItem.objects.select_for_update().filter(pk=item_id).first()
+    if item is None:
+        raise InvalidInput(_("事项不存在。"), code="invalid_item")
+    if deactivating and item.is_active and not CatalogueItem.objects.filter(is_active=True).exclude(pk=item.pk).exists():
+        raise Conflict(_("至少要保留一个启用的事项。"), code="last_active")
+    return item
 
 
 def _catalogue_changed() -> None:
@@ -384,14 +385,7 @@ def catalogue_item_save(*, actor: Person, item_id: int | None, data: CatalogueIn
                             object_id=item.pk, data={"code": code, "name": item.name, "agency": item.agency,
                                                      "policy": item.policy_code, "active": item.is_active})
             else:
-                if not values["is_active"]:
-                    _lock_active()
-                found = CatalogueItem.objects.select_for_update().filter(pk=item_id).first()
-                if found is None:
-                    raise InvalidInput(_("事项不存在。"), code="invalid_item")
-                item = found
-                if not values["is_active"] and item.is_active and _last_active(item.pk):
-                    raise Conflict(_("至少要保留一个启用的事项。"), code="last_active")
+                item = _catalogue_item_for_update(item_id, deactivating=not values["is_active"])
                 changed = sorted(k for k, v in values.items() if getattr(item, k) != v)
                 before = {k: getattr(item, k) for k in changed}
                 for k, v in values.items():
@@ -411,13 +405,7 @@ def catalogue_item_set_active(*, actor: Person, item_id: int, active: bool) -> C
     """Deactivate (or reactivate) an item; items are never deleted."""
     _catalogue_admin(actor)
     with transaction.atomic():
-        if not active:
-            _lock_active()
-        item = CatalogueItem.objects.select_for_update().filter(pk=item_id).first()
-        if item is None:
-            raise InvalidInput(_("事项不存在。"), code="invalid_item")
-        if not active and item.is_active and _last_active(item.pk):
-            raise Conflict(_("至少要保留一个启用的事项。"), code="last_active")
+        item = _catalogue_item_for_update(item_id, deactivating=not active)
         item.is_active = active
         item.save(update_fields=["is_active", "updated_at"])
         audit_write(actor_id=actor.pk, action="catalogue_item_activate" if active else "catalogue_item_deactivate",

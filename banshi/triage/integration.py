@@ -5,6 +5,7 @@ serves its place, and the auto-dispatch decision."""
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 import time
@@ -69,18 +70,23 @@ def catalogue_build(
     else:
         specs = list(DEFAULT_CATALOGUE)
         kinds = {i.code: default_unit_kinds(i.code, i.agency) for i in specs}
-    base: list[CatalogueModel] = []
+    frozen = tuple(specs)
 
     def catalogue_only() -> CatalogueModel:
-        if not base:
-            base.append(CatalogueModel.train(specs))
-        return base[0]
+        return _catalogue_only(frozen)
 
     if not corrections:
         return catalogue_only(), kinds, CorrectionsSummary()
     extra, summary = corrections_select(specs, catalogue_only)
     model = catalogue_train(specs, extra) if extra else catalogue_only()
     return model, kinds, summary
+
+
+@functools.lru_cache(maxsize=1)
+def _catalogue_only(specs: tuple[ItemSpec, ...]) -> CatalogueModel:
+    """The catalogue-only model of the latest catalogue: a rebuild for new corrections, and the
+    catalogue-only twin that guards auto-dispatch, reuse it instead of training it again."""
+    return CatalogueModel.train(specs)
 
 
 def _build_live() -> tuple[CatalogueModel, dict[str, list[str]], CatalogueModel | None]:
