@@ -30,10 +30,11 @@ run: $(STAMP)
 test: $(DEVSTAMP)
 	$(BIN)/ruff check .
 	$(BIN)/mypy banshi/cases banshi/sla banshi/orgs banshi/core banshi/notify banshi/triage
-	$(BIN)/python -m pytest -q tests
+	$(BIN)/lint-imports --no-cache
+	$(BIN)/python -m pytest -q -n 2 tests
 	@if $(BIN)/python -c "import psycopg,sys; psycopg.connect('$(or $(PG_TEST_URL),postgresql://postgres@127.0.0.1:5432/postgres)', connect_timeout=3).close()" 2>/dev/null; then \
 		echo "== PostgreSQL answers: running the suite again on PostgreSQL =="; \
-		DATABASE_URL=$(or $(PG_TEST_URL),postgresql://postgres@127.0.0.1:5432/postgres) $(BIN)/python -m pytest -q tests -m "not browser"; \
+		DATABASE_URL=$(or $(PG_TEST_URL),postgresql://postgres@127.0.0.1:5432/postgres) $(BIN)/python -m pytest -q -n 2 tests -m "not browser"; \
 	else \
 		echo "== PostgreSQL not reachable at 127.0.0.1:5432: PostgreSQL run SKIPPED (SQLite run above is complete) =="; \
 	fi

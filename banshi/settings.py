@@ -34,6 +34,8 @@ INSTALLED_APPS = [
     "banshi.intake",
     "banshi.api",
     "banshi.web",
+    "banshi.ops",
+    "banshi.demo",
 ]
 
 MIDDLEWARE = [

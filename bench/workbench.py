@@ -227,10 +227,10 @@ class Place:
 
 
 def places_read(cur: Any) -> list[Place]:
-    from banshi.core.demo import PLACES
+    from banshi.demo.dataset import demo_data
 
     out: list[Place] = []
-    for no, spec in enumerate(PLACES, start=1):
+    for no, spec in enumerate(demo_data().places, start=1):
         code = spec.county[0]
         cur.execute("SELECT path FROM orgs_region WHERE code = %s", (code,))
         path = cur.fetchone()[0]

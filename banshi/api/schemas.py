@@ -7,6 +7,8 @@ from typing import Any
 
 from ninja import Field, Schema
 
+from banshi.cases.domain.intake import CaseInput
+
 
 class ErrorOut(Schema):
     code: str
@@ -32,24 +34,9 @@ class MeOut(Schema):
     unit: str | None
 
 
-class CaseIn(Schema):
-    type: str = Field(description="consultation | help | complaint | report | suggestion")
-    channel: str = Field(description="hotline_12345, portal, window, field_visit, …")
-    content: str = Field(max_length=20000)
-    title: str = ""
-    citizen_name: str = ""
-    citizen_phone: str = ""
-    citizen_id_number: str = ""
-    anonymous: bool = False
-    confidential: bool = False
-    address: str = ""
-    region_code: str | None = None
-    grid_id: int | None = None
-    category: str = ""
-    urgency: str = "normal"
-    received_at: datetime | None = Field(None, description="for back-entry (补录): the real time, with offset")
-    policy_code: str | None = None
-    service_point_id: int | None = None
+class CaseIn(CaseInput):
+    # The domain's input model as is (one set of fields); the subclass only keeps the OpenAPI name.
+    pass
 
 
 class MilestoneOut(Schema):
@@ -138,87 +125,30 @@ class EventOut(Schema):
     data: dict[str, Any]
 
 
-# -- action bodies -------------------------------------------------------------------------------
+# -- action bodies: declared once in the action registry (cases/actions.py) -----------------------
+from banshi.cases.actions import (  # noqa: E402  (re-exported for clients of this module)
+    AssignIn,
+    DecisionIn,
+    DispatchIn,
+    EscalateIn,
+    ExtensionIn,
+    FollowUpIn,
+    LinkIn,
+    MergeIn,
+    ReasonIn,
+    ReplyIn,
+    SuperviseIn,
+    TextIn,
+    TransferIn,
+    UnitIn,
+    UrgencyIn,
+    Versioned,
+)
 
-class Versioned(Schema):
-    version: int | None = Field(None, description="the case version the client saw; a stale one gets 409")
-
-
-class DispatchIn(Versioned):
-    unit_id: int
-    note: str = ""
-    category: str | None = None
-    periods: dict[str, str] = Field(default_factory=dict, description='per-order deadlines, e.g. {"result": "15d"}')
-
-
-class TransferIn(Versioned):
-    unit_id: int
-    reason: str
-    periods: dict[str, str] = Field(default_factory=dict)
-
-
-class ReasonIn(Versioned):
-    reason: str = ""
-
-
-class TextIn(Versioned):
-    text: str
-
-
-class AssignIn(Versioned):
-    handler_id: int
-
-
-class UnitIn(Versioned):
-    unit_id: int
-    note: str = ""
-
-
-class ExtensionIn(Versioned):
-    period: str = Field(description="e.g. 3d, 5wd, 1m, 24h")
-    reason: str
-
-
-class DecisionIn(Versioned):
-    approve: bool
-    note: str = ""
-
-
-class ReplyIn(Versioned):
-    text: str
-    procedural: bool = False
-
-
-class FollowUpIn(Versioned):
-    rating: int = Field(description="5 非常满意, 4 满意, 3 基本满意, 2 不满意, 1 非常不满意")
-    comment: str = ""
-    contacted: bool = True
-    resolved: bool | None = None
-
-
-class MergeIn(Versioned):
-    into_id: int
-    reason: str = ""
-
-
-class UrgencyIn(Versioned):
-    urgency: str = "urgent"
-    reason: str = ""
-
-
-class LinkIn(Versioned):
-    other_id: int
-    kind: str = "related"
-
-
-class SuperviseIn(Versioned):
-    note: str
-    due_at: datetime | None = None
-
-
-class EscalateIn(Versioned):
-    reason: str
-    due_at: datetime | None = Field(None, description="an earlier deadline for the answer (never a later one)")
+__all__ = [
+    "AssignIn", "DecisionIn", "DispatchIn", "EscalateIn", "ExtensionIn", "FollowUpIn", "LinkIn", "MergeIn",
+    "ReasonIn", "ReplyIn", "SuperviseIn", "TextIn", "TransferIn", "UnitIn", "UrgencyIn", "Versioned",
+]
 
 
 class RevealIn(Schema):

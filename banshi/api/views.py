@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
@@ -13,15 +14,16 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer
 
 from banshi.api import schemas as s
+from banshi.cases.actions import ACTIONS, Action
 from banshi.cases.domain import lifecycle as life
-from banshi.cases.domain.intake import CaseInput, case_register
+from banshi.cases.domain.intake import case_register
 from banshi.cases.models import Case, CaseEvent
 from banshi.cases.queries.cases import LIST_COUNT_CAP, CaseFilters, capped_count, case_get_for, case_list_for
 from banshi.cases.queries.personal import citizen_masked, citizen_reveal
+from banshi.cases.registration import VIA_STAFF
 from banshi.cases.workflow import allowed_actions, state_label
-from banshi.core.errors import DomainError, InvalidInput, PermissionDenied
+from banshi.core.errors import DomainError, InvalidInput
 from banshi.orgs.auth import api_token_issue, api_token_person, person_sign_in
-from banshi.orgs.enums import Role
 from banshi.orgs.models import Person, Unit
 from banshi.sla.models import Milestone
 from banshi.sla.periods import compute_due, parse_period
@@ -140,11 +142,9 @@ ERRORS = {400: s.ErrorOut, 403: s.ErrorOut, 404: s.ErrorOut, 409: s.ErrorOut}
 def case_create(request: HttpRequest, body: s.CaseIn) -> Status:
     """Register a demand. Send an `Idempotency-Key` header so a retried request never makes two cases."""
     person = _me(request)
-    if person.role not in (Role.OPERATOR, Role.DISPATCHER, Role.HANDLER, Role.LEADER, Role.SUPERVISOR) or person.unit is None:
-        raise PermissionDenied(_("您的角色不能登记诉求。"))
-    data = CaseInput(**body.dict())
     key = request.headers.get("Idempotency-Key")
-    case, created = case_register(data=data, intake_unit=person.unit, actor=person, idempotency_key=key)
+    case, created = case_register(data=body, intake_unit=person.unit, actor=person, via=VIA_STAFF,
+                                  idempotency_key=key)
     if not created and case.created_by_id != person.pk:
         raise InvalidInput(_("该 Idempotency-Key 已被使用。"), code="idempotency_key_reused")
     out = case_out(case)
@@ -205,177 +205,40 @@ def case_reveal(request: HttpRequest, case_id: int, body: s.RevealIn) -> dict[st
     return citizen_reveal(person, case_get_for(person, case_id), ip=_ip(request), purpose=body.purpose)
 
 
-def _act(request: HttpRequest, case_id: int, fn: Any, **kwargs: Any) -> dict[str, Any]:
-    person = _me(request)
-    case = case_get_for(person, case_id)
-    version = kwargs.pop("version", None)
-    if version is not None and version != case.version:
-        from banshi.core.errors import Conflict
-
-        raise Conflict(_("诉求已被他人更新，请刷新后重试。"), code="stale_version", details={"version": case.version})
-    done = fn(case.pk, actor=person, **kwargs)
+def _detail_after(person: Person, case_pk: int) -> dict[str, Any]:
     # The actor may no longer see the case (e.g. after returning it): they still get the result.
-    return case_detail_out(Case.objects.select_related("lead_unit", "policy").get(pk=done.pk), person)
+    return case_detail_out(Case.objects.select_related("lead_unit", "policy").get(pk=case_pk), person)
 
 
-def _action(path: str, summary: str) -> Any:
-    return router.post(f"/{{case_id}}/{path}", response={200: s.CaseDetailOut, **ERRORS}, summary=summary)
+def _endpoint(action: Action) -> Callable[..., dict[str, Any]]:
+    """The endpoint of one registry entry: parse the typed body, call the domain function (the
+    version is compared under the row lock), render the case."""
+
+    def endpoint(request: HttpRequest, case_id: int, body: Any) -> dict[str, Any]:
+        person = _me(request)
+        case = case_get_for(person, case_id)  # 404 for a case this person may not see
+        done = action.call(case.pk, person, body)
+        return _detail_after(person, done.pk)
+
+    endpoint.__name__ = endpoint.__qualname__ = f"action_{action.name}"
+    endpoint.__annotations__ = {"request": HttpRequest, "case_id": int, "body": action.input, "return": dict[str, Any]}
+    return endpoint
 
 
-@_action("dispatch", "派单 dispatch to a unit")
-def a_dispatch(request: HttpRequest, case_id: int, body: s.DispatchIn) -> dict[str, Any]:
-    return _act(request, case_id, life.case_dispatch, unit_id=body.unit_id, note=body.note, category=body.category,
-                periods=body.periods, version=body.version)
-
-
-@_action("answer", "当场答复 answer a consultation on the spot")
-def a_answer(request: HttpRequest, case_id: int, body: s.TextIn) -> dict[str, Any]:
-    return _act(request, case_id, life.case_answer, text=body.text, version=body.version)
-
-
-@_action("sign", "签收 sign for the order")
-def a_sign(request: HttpRequest, case_id: int, body: s.Versioned) -> dict[str, Any]:
-    return _act(request, case_id, life.case_sign, version=body.version)
-
-
-@_action("return-request", "申请退单 ask the leader to return the order")
-def a_return_request(request: HttpRequest, case_id: int, body: s.ReasonIn) -> dict[str, Any]:
-    return _act(request, case_id, life.case_return_request, reason=body.reason, version=body.version)
-
-
-@_action("return", "退单 return the order to the dispatcher (leader; approves a pending request)")
-def a_return(request: HttpRequest, case_id: int, body: s.ReasonIn) -> dict[str, Any]:
-    return _act(request, case_id, life.case_return, reason=body.reason, version=body.version)
-
-
-@_action("return-reject", "驳回退单申请 reject a return request")
-def a_return_reject(request: HttpRequest, case_id: int, body: s.ReasonIn) -> dict[str, Any]:
-    return _act(request, case_id, life.case_return_reject, reason=body.reason, version=body.version)
-
-
-@_action("transfer", "转办 transfer to another unit")
-def a_transfer(request: HttpRequest, case_id: int, body: s.TransferIn) -> dict[str, Any]:
-    return _act(request, case_id, life.case_transfer, unit_id=body.unit_id, reason=body.reason, periods=body.periods,
-                version=body.version)
-
-
-@_action("assign", "指派承办人 assign a handler")
-def a_assign(request: HttpRequest, case_id: int, body: s.AssignIn) -> dict[str, Any]:
-    return _act(request, case_id, life.case_assign, handler_id=body.handler_id, version=body.version)
-
-
-@_action("co-units", "增加协办单位 add a co-handling unit")
-def a_co_add(request: HttpRequest, case_id: int, body: s.UnitIn) -> dict[str, Any]:
-    return _act(request, case_id, life.case_co_add, unit_id=body.unit_id, note=body.note, version=body.version)
-
-
-@_action("co-report", "协办反馈 a co-unit reports")
-def a_co_report(request: HttpRequest, case_id: int, body: s.TextIn) -> dict[str, Any]:
-    return _act(request, case_id, life.case_co_report, text=body.text, version=body.version)
-
-
-@_action("extension-request", "申请延期 ask for an extension")
-def a_ext_request(request: HttpRequest, case_id: int, body: s.ExtensionIn) -> dict[str, Any]:
-    return _act(request, case_id, life.case_extension_request, period=body.period, reason=body.reason, version=body.version)
-
-
-@_action("extension-decision", "审批延期 approve or reject the pending extension")
-def a_ext_decide(request: HttpRequest, case_id: int, body: s.DecisionIn) -> dict[str, Any]:
-    return _act(request, case_id, life.case_extension_decide, approve=body.approve, note=body.note, version=body.version)
-
-
-@_action("documents-request", "要求补充材料 ask the citizen for documents (pausable clocks stop)")
-def a_docs_request(request: HttpRequest, case_id: int, body: s.TextIn) -> dict[str, Any]:
-    return _act(request, case_id, life.case_documents_request, text=body.text, version=body.version)
-
-
-@_action("documents-received", "材料已补齐 documents received (clocks resume)")
-def a_docs_received(request: HttpRequest, case_id: int, body: s.ReasonIn) -> dict[str, Any]:
-    return _act(request, case_id, life.case_documents_received, note=body.reason, version=body.version)
-
-
-@_action("progress-reply", "阶段性/程序性答复 a progress or procedural reply")
-def a_progress(request: HttpRequest, case_id: int, body: s.ReplyIn) -> dict[str, Any]:
-    return _act(request, case_id, life.case_progress_reply, text=body.text, procedural=body.procedural, version=body.version)
-
-
-@_action("reply", "提交办结答复 submit the final reply for approval")
-def a_reply(request: HttpRequest, case_id: int, body: s.TextIn) -> dict[str, Any]:
-    return _act(request, case_id, life.case_reply_submit, text=body.text, version=body.version)
-
-
-@_action("reply-decision", "审核答复 approve or reject the final reply")
-def a_reply_decide(request: HttpRequest, case_id: int, body: s.DecisionIn) -> dict[str, Any]:
-    return _act(request, case_id, life.case_reply_decide, approve=body.approve, note=body.note, version=body.version)
-
-
-@_action("follow-up", "回访 record the follow-up; an unsatisfied rating reopens the case")
-def a_follow_up(request: HttpRequest, case_id: int, body: s.FollowUpIn) -> dict[str, Any]:
-    return _act(request, case_id, life.case_follow_up, rating=body.rating, comment=body.comment,
-                contacted=body.contacted, resolved=body.resolved, version=body.version)
-
-
-@_action("reopen", "重办 reopen")
-def a_reopen(request: HttpRequest, case_id: int, body: s.ReasonIn) -> dict[str, Any]:
-    return _act(request, case_id, life.case_reopen, reason=body.reason, version=body.version)
-
-
-@_action("archive", "归档 archive")
-def a_archive(request: HttpRequest, case_id: int, body: s.Versioned) -> dict[str, Any]:
-    return _act(request, case_id, life.case_archive, version=body.version)
-
-
-@_action("withdraw", "撤回 withdraw at the citizen's request")
-def a_withdraw(request: HttpRequest, case_id: int, body: s.ReasonIn) -> dict[str, Any]:
-    return _act(request, case_id, life.case_withdraw, reason=body.reason, version=body.version)
-
-
-@_action("invalidate", "无效 mark invalid")
-def a_invalidate(request: HttpRequest, case_id: int, body: s.ReasonIn) -> dict[str, Any]:
-    return _act(request, case_id, life.case_invalidate, reason=body.reason, version=body.version)
-
-
-@_action("merge", "合并 merge into a duplicate")
-def a_merge(request: HttpRequest, case_id: int, body: s.MergeIn) -> dict[str, Any]:
-    return _act(request, case_id, life.case_merge, into_id=body.into_id, reason=body.reason, version=body.version)
-
-
-@_action("urgency", "标记紧急 set urgency")
-def a_urgency(request: HttpRequest, case_id: int, body: s.UrgencyIn) -> dict[str, Any]:
-    return _act(request, case_id, life.case_mark_urgent, urgency=body.urgency, reason=body.reason, version=body.version)
-
-
-@_action("links", "关联诉求 link a related or duplicate case")
-def a_link(request: HttpRequest, case_id: int, body: s.LinkIn) -> dict[str, Any]:
-    return _act(request, case_id, life.case_link, other_id=body.other_id, kind=body.kind, version=body.version)
+for _a in ACTIONS:  # one endpoint per registry entry (cases/actions.py)
+    router.post(f"/{{case_id}}/{_a.path}", response={200: s.CaseDetailOut, **ERRORS}, summary=_a.summary,
+                operation_id=f"case_action_{_a.name}")(_endpoint(_a))
 
 
 @router.post("/{case_id}/attachments", response={200: s.CaseDetailOut, 413: s.ErrorOut, 415: s.ErrorOut, **ERRORS},
              summary="上传附件 attach photos or PDFs (checked by content, size-limited)")
 def a_attach(request: HttpRequest, case_id: int, files: list[UploadedFile] = File(...), note: str = "") -> dict[str, Any]:  # noqa: B008
-    from banshi.intake.uploads import upload_check
+    from banshi.cases.uploads import upload_check
 
-    return _act(request, case_id, life.case_attach, files=upload_check(files), note=note)
-
-
-@_action("comments", "备注 add a note")
-def a_comment(request: HttpRequest, case_id: int, body: s.TextIn) -> dict[str, Any]:
-    return _act(request, case_id, life.case_comment, text=body.text, version=body.version)
-
-
-@_action("supervise", "督办 issue a supervision notice")
-def a_supervise(request: HttpRequest, case_id: int, body: s.SuperviseIn) -> dict[str, Any]:
-    return _act(request, case_id, life.case_supervise, note=body.note, due_at=body.due_at, version=body.version)
-
-
-@_action("escalate", "升级督办 raise the open supervision notice a level (一般 → 重点 → 挂牌), or open one at 重点督办")
-def a_escalate(request: HttpRequest, case_id: int, body: s.EscalateIn) -> dict[str, Any]:
-    return _act(request, case_id, life.case_escalate, reason=body.reason, due_at=body.due_at, version=body.version)
-
-
-@_action("supervision-answer", "督办反馈 answer the open supervision notice")
-def a_supervise_answer(request: HttpRequest, case_id: int, body: s.TextIn) -> dict[str, Any]:
-    return _act(request, case_id, life.case_supervise_answer, text=body.text, version=body.version)
+    person = _me(request)
+    case = case_get_for(person, case_id)
+    done = life.case_attach(case.pk, actor=person, files=upload_check(files), note=note)
+    return _detail_after(person, done.pk)
 
 
 misc = Router(tags=["reference"])
@@ -409,7 +272,7 @@ def sla_due(request: HttpRequest, start: datetime, period: str) -> dict[str, Any
 @misc.get("/hotspots", response={200: list[dict[str, Any]]})
 def hotspots(request: HttpRequest, days: int = Query(30, ge=1, le=180)) -> list[dict[str, Any]]:
     """热点: recent demands this person may see, grouped by topic and place, hottest first."""
-    from banshi.triage.links import hotspots_for
+    from banshi.cases.links import hotspots_for
 
     return hotspots_for(_me(request), days=days)
 

@@ -6,6 +6,12 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+class Kind(models.TextChoices):
+    """The kinds of matter, each run by its own workflow definition (cases/workflow/)."""
+
+    DEMAND = "demand", _("群众诉求")
+
+
 class State(models.TextChoices):
     REGISTERED = "registered", _("待派单")
     DISPATCHED = "dispatched", _("待签收")

@@ -1,4 +1,4 @@
-"""The case register. Only `cases/workflow.py` writes `Case.state`."""
+"""The case register. Only the workflow engine (`cases/workflow/engine.py`) writes `Case.state`."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from banshi.cases.enums import (
     CaseType,
     Channel,
+    Kind,
     LinkKind,
     ReplyKind,
     ReplyStatus,
@@ -22,6 +23,14 @@ from banshi.cases.enums import (
 
 
 class Case(models.Model):
+    # Which workflow definition runs this matter (cases/workflow/): demand today; the specialised
+    # services add legal_aid, mediation, notary, judicial_aid, psych. `origin`: the demand this
+    # matter was opened from (a demand that needs legal aid opens the legal-aid matter).
+    kind = models.CharField(_("事项类型"), max_length=20, choices=Kind.choices, default=Kind.DEMAND)
+    origin = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="derived", db_index=False,
+        verbose_name=_("来源诉求"),
+    )
     number = models.CharField(_("编号"), max_length=24, unique=True, null=True, blank=True)
     tracking_code = models.CharField(_("查询码"), max_length=12, unique=True)
     type = models.CharField(_("类型"), max_length=16, choices=CaseType.choices)
@@ -74,6 +83,8 @@ class Case(models.Model):
         ordering = ["-received_at", "-id"]
         indexes = [
             models.Index(fields=["lead_unit", "state", "-received_at"], name="case_lead_state"),
+            # Few matters have an origin: a partial index stays small and cheap to build.
+            models.Index(fields=["origin"], name="case_origin", condition=models.Q(origin__isnull=False)),
             models.Index(fields=["intake_unit", "state", "-received_at"], name="case_intake_state"),
             models.Index(fields=["state", "-received_at"], name="case_state_received"),
             models.Index(fields=["state", "next_due_at"], name="case_state_due"),

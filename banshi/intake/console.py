@@ -16,15 +16,13 @@ from django.views.decorators.http import require_GET
 
 from banshi.cases.queries.cases import visible_cases
 from banshi.cases.queries.personal import may_reveal
+from banshi.cases.registration import may_register
 from banshi.cases.workflow import state_label
 from banshi.core.errors import DomainError, PermissionDenied
 from banshi.core.privacy import mask_name, mask_text, phone_normalise
 from banshi.intake.models import KnowledgeEntry
 from banshi.intake.services import to_simplified
-from banshi.orgs.enums import Role
 from banshi.orgs.models import Person
-
-CONSOLE_ROLES = frozenset({Role.OPERATOR, Role.DISPATCHER, Role.SUPERVISOR, Role.LEADER, Role.HANDLER})
 
 # Transfers the operator must offer at once (12345 sorting out: 110/119/120/122). Editable here;
 # the keyword lists are a prompt for the operator, never an automatic decision.
@@ -96,7 +94,7 @@ def _staff(view: Callable[[HttpRequest, Person], Any]) -> Callable[[HttpRequest]
         try:
             if not isinstance(user, Person) or not user.is_authenticated:
                 return JsonResponse({"code": "unauthenticated", "message": _("请先登录。")}, status=401)
-            if user.role not in CONSOLE_ROLES:
+            if not may_register(user):  # the console is for the staff who may register demands
                 raise PermissionDenied(_("您的角色无权使用受理台。"))
             return JsonResponse(view(request, user), json_dumps_params={"ensure_ascii": False})
         except DomainError as exc:

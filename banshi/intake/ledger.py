@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from banshi.cases.domain.intake import CaseInput, case_register
 from banshi.cases.enums import CaseType, Channel
 from banshi.cases.models import Case
+from banshi.cases.registration import VIA_IMPORT
 from banshi.core.errors import DomainError
 from banshi.core.privacy import mask_id_number, mask_name, mask_phone, mask_text
 from banshi.orgs.models import Unit
@@ -225,7 +226,8 @@ def cases_import(
                             continue
                     data = _row_input(row, parse_when(raw.get("受理时间")), default_channel, channels, types)
                     key = f"import:{unit.pk}:{number}" if number else f"import:{file_key}:{row_no}"
-                    _case, created = case_register(data=data, intake_unit=unit, actor=None, idempotency_key=key[:80],
+                    _case, created = case_register(data=data, intake_unit=unit, actor=None, via=VIA_IMPORT,
+                                                  idempotency_key=key[:80],
                                                   now=now, notify=notify, backdate_limit=LEDGER_BACKDATE_LIMIT,
                                                   auto_dispatch=False, link_duplicates=False)
                     if not created:

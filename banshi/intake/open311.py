@@ -43,6 +43,8 @@ from banshi.cases.domain.intake import CaseInput, case_register
 from banshi.cases.domain.lifecycle import case_attach
 from banshi.cases.enums import AWAITING_CITIZEN_STATES, CLOSED_STATES, CaseType, Channel, ReplyStatus
 from banshi.cases.models import Case, Reply
+from banshi.cases.registration import VIA_OPEN311
+from banshi.cases.uploads import upload_check
 from banshi.cases.workflow import state_label
 from banshi.core.errors import DomainError, InvalidInput, NotFound, PermissionDenied, TooLarge
 from banshi.core.privacy import mask_text
@@ -51,7 +53,6 @@ from banshi.intake.models import Open311Client, Open311Request
 from banshi.intake.portal import TYPE_HELP
 from banshi.intake.ratelimit import client_ip, rate_hit
 from banshi.intake.services import committee_for_region, to_simplified
-from banshi.intake.uploads import upload_check
 from banshi.orgs.models import Region, Unit
 
 log = logging.getLogger(__name__)
@@ -303,7 +304,7 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
         # One transaction, as the portal's citizen_submit: the case, its Open311 row and the media
         # attachment are committed together or not at all (the client then retries).
         with transaction.atomic():
-            case, created = case_register(data=data, intake_unit=unit, actor=None,
+            case, created = case_register(data=data, intake_unit=unit, actor=None, via=VIA_OPEN311,
                                           idempotency_key=f"open311:{client.pk}:{key}" if key else None)
             if created:
                 Open311Request.objects.create(

@@ -13,13 +13,14 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from banshi.cases.enums import CaseType
+from banshi.cases.domain.intake import CaseInput
+from banshi.cases.enums import CaseType, Channel
 from banshi.cases.models import Case
+from banshi.cases.uploads import MAX_FILES, upload_check
 from banshi.core.errors import DomainError
 from banshi.intake import services
 from banshi.intake.forms import RateForm, SubmitForm, SupplementForm, TrackForm, idempotency_key_clean
 from banshi.intake.ratelimit import client_ip, rate_hit
-from banshi.intake.uploads import MAX_FILES, upload_check
 from banshi.orgs.models import Region
 
 DISPLAY_COOKIE = "banshi_display"
@@ -84,11 +85,12 @@ def submit(request: HttpRequest) -> HttpResponse:
         key = idempotency_key_clean(request.headers.get("Idempotency-Key") or d.get("submission_id"))
         files = upload_check(request.FILES.getlist("files"))
         case, _created = services.citizen_submit(
-            data=services.Submission(
-                type=d["type"], content=d["content"], region_code=form.region_code, address=d["address"],
-                citizen_name=d["name"], citizen_phone=d["phone"], anonymous=d["anonymous"],
-                confidential=d["confidential"], service_point_code=d["sp"] or "",
+            data=CaseInput(
+                type=d["type"], channel=Channel.PORTAL, content=d["content"], region_code=form.region_code or None,
+                address=d["address"], citizen_name=d["name"], citizen_phone=d["phone"], anonymous=d["anonymous"],
+                confidential=d["confidential"],
             ),
+            service_point_code=d["sp"] or "",
             files=files, idempotency_key=f"portal:{key}" if key else None,
         )
     except DomainError as exc:

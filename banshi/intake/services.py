@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -19,11 +18,12 @@ from banshi.cases.domain.intake import CaseInput, case_register
 from banshi.cases.domain.lifecycle import case_attach, case_documents_received, case_follow_up
 from banshi.cases.enums import AWAITING_CITIZEN_STATES, Channel, ReplyStatus, Satisfaction, State
 from banshi.cases.models import Case, CaseEvent, Reply
+from banshi.cases.registration import VIA_PORTAL
+from banshi.cases.uploads import CheckedFile
 from banshi.cases.workflow import state_label
 from banshi.core.errors import Conflict, InvalidInput, NotFound
 from banshi.core.privacy import mask_name, mask_phone, phone_normalise
 from banshi.intake.models import ServicePoint
-from banshi.intake.uploads import CheckedFile
 from banshi.orgs.enums import UnitKind
 from banshi.orgs.models import Region, Unit
 
@@ -86,27 +86,15 @@ def service_point_active(code: str | None) -> ServicePoint | None:
     return ServicePoint.objects.select_related("unit", "region").filter(code=code, is_active=True).first()
 
 
-@dataclass
-class Submission:
-    type: str
-    content: str
-    region_code: str = ""
-    address: str = ""
-    citizen_name: str = ""
-    citizen_phone: str = ""
-    anonymous: bool = False
-    confidential: bool = False
-    channel: str = Channel.PORTAL
-    service_point_code: str = ""
-
-
 def citizen_submit(
-    *, data: Submission, files: Sequence[CheckedFile] = (), idempotency_key: str | None = None,
-    now: datetime | None = None,
+    *, data: CaseInput, service_point_code: str = "", files: Sequence[CheckedFile] = (),
+    idempotency_key: str | None = None, now: datetime | None = None,
 ) -> tuple[Case, bool]:
-    """Register a citizen's demand with its files in one transaction. Returns (case, created)."""
-    point = service_point_active(data.service_point_code)
-    if data.service_point_code and point is None:
+    """Register a citizen's demand with its files in one transaction. Returns (case, created).
+    `data` is what the citizen typed; the channel, intake unit and region come from the service
+    point behind the QR poster when there is one."""
+    point = service_point_active(service_point_code)
+    if service_point_code and point is None:
         raise InvalidInput(_("服务点不存在或已停用，请重新扫码。"), code="invalid_service_point")
     region: Region | None = None
     if data.region_code:
@@ -118,17 +106,15 @@ def citizen_submit(
     if point is not None:
         unit, channel = point.unit, point.channel
     else:
-        unit, channel = committee_for_region(region), data.channel
-    if data.anonymous and data.confidential:
-        data.confidential = False  # nothing to keep secret
-    case_input = CaseInput(
-        type=data.type, channel=channel, content=to_simplified(data.content), address=to_simplified(data.address),
-        citizen_name="" if data.anonymous else data.citizen_name.strip(), citizen_phone=data.citizen_phone,
-        anonymous=data.anonymous, confidential=data.confidential, region_code=region.code if region else None,
-        service_point_id=point.pk if point else None,
-    )
+        unit, channel = committee_for_region(region), Channel.PORTAL
+    case_input = data.model_copy(update={
+        "channel": channel, "content": to_simplified(data.content), "address": to_simplified(data.address),
+        "citizen_name": "" if data.anonymous else data.citizen_name.strip(),
+        "confidential": data.confidential and not data.anonymous,  # nothing to keep secret
+        "region_code": region.code if region else None, "service_point_id": point.pk if point else None,
+    })
     with transaction.atomic():
-        case, created = case_register(data=case_input, intake_unit=unit, actor=None,
+        case, created = case_register(data=case_input, intake_unit=unit, actor=None, via=VIA_PORTAL,
                                       idempotency_key=idempotency_key, now=now)
         if created and files:
             case = case_attach(case.pk, actor=None, files=files, now=now)  # audited like every attachment

@@ -12,7 +12,8 @@ from django.utils import timezone
 
 from banshi.notify.gateways import Gateway, gateway_default
 from banshi.notify.models import MessageTemplate, OutboxMessage, OutboxStatus
-from banshi.notify.outbox import DEFAULT_TEXTS
+from banshi.notify.tasks import task_run
+from banshi.notify.templates import DEFAULT_TEXTS
 
 LEASE = timedelta(seconds=60)
 MAX_ATTEMPTS = 8
@@ -33,15 +34,6 @@ def render(template: str, payload: dict[str, object]) -> str:
         return body.format_map(_Blank(payload))
     except (IndexError, ValueError, AttributeError):
         return default.format_map(_Blank(payload))
-
-
-def task_run(task: str, payload: dict[str, object]) -> None:
-    if task == "duplicate_check":
-        from banshi.triage.links import case_duplicates_link
-
-        case_duplicates_link(int(str(payload["case_id"])))
-        return
-    raise ValueError(f"unknown task {task!r}")
 
 
 def outbox_claim(*, now: datetime, batch: int) -> tuple[str, list[int]]:
@@ -75,7 +67,7 @@ def outbox_drain(*, gateway: Gateway | None = None, now: datetime | None = None,
         if msg.channel in ("sms", "task"):
             try:
                 if msg.channel == "task":
-                    task_run(msg.template, msg.payload)
+                    task_run(msg.template, dict(msg.payload))
                 else:
                     gateway.send(reference=f"outbox-{msg.pk}", recipient=msg.recipient,
                                  text=render(msg.template, msg.payload))

@@ -21,6 +21,18 @@ class Agency(models.TextChoices):
     OTHER = "other", _("其他部门/街乡镇")
 
 
+# The agency types' full names, as the classifier's reasons and the retraining report spell them
+# (the choices above are the short labels of forms and tables). One entry per Agency value.
+AGENCY_FULL_NAMES: dict[str, str] = {
+    Agency.COMMITTEE: "政法委",
+    Agency.COURT: "人民法院",
+    Agency.PROCURATORATE: "人民检察院",
+    Agency.POLICE: "公安机关",
+    Agency.JUSTICE: "司法行政机关",
+    Agency.OTHER: "非政法部门/街道乡镇",
+}
+
+
 class UnitKind(models.TextChoices):
     COMMITTEE = "committee", _("政法委")
     COURT = "court", _("人民法院")

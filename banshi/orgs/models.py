@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -57,9 +59,25 @@ class Unit(models.Model):
             if old:  # moved: its sub-units move with it
                 for child in Unit.objects.filter(parent=self):
                     child.save()
-            from banshi.orgs.scoping import unit_paths_clear
-
             unit_paths_clear()
+
+
+_unit_paths: dict[int, tuple[float, str]] = {}
+UNIT_PATH_TTL = 60.0
+
+
+def unit_path(unit_id: int) -> str:
+    """A unit's materialised path, cached per process for a minute (units rarely move)."""
+    hit = _unit_paths.get(unit_id)
+    if hit is not None and time.monotonic() - hit[0] < UNIT_PATH_TTL:
+        return hit[1]
+    path = Unit.objects.filter(pk=unit_id).values_list("path", flat=True).first() or ""
+    _unit_paths[unit_id] = (time.monotonic(), path)
+    return path
+
+
+def unit_paths_clear() -> None:
+    _unit_paths.clear()
 
 
 class Grid(models.Model):

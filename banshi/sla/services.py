@@ -1,9 +1,17 @@
-"""Milestones of a case: started, met, paused, extended and cancelled as the case moves."""
+"""The SLA clock: a case's milestones started, met, paused, resumed, restarted, extended and
+cancelled as the case moves.
+
+The clock knows no workflow action names and no case states. The workflow engine passes plain
+values: the case id and policy, the action's key (matched only against the policy's own data —
+the `start` and `met_by` lists, validated against the workflow's actions at load and at every
+edit), the rule's declared `ClockEffect`, and whether the case is closing or still owes a reply.
+It returns the case's earliest open due time and overdue flag; the caller stores them."""
 
 from __future__ import annotations
 
 import threading
 import time
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -11,8 +19,7 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
-from banshi.cases.enums import TERMINAL_STATES, State
-from banshi.cases.models import Case, CaseEvent
+from banshi.core.errors import Conflict
 from banshi.sla.calendar import LoadedYear, WorkCalendar
 from banshi.sla.models import ACTIVE_MILESTONE_STATUSES, CalendarYear, Milestone, MilestoneStatus, Policy
 from banshi.sla.periods import Due, compute_due, extend_due, parse_period, shift_for_pause
@@ -55,15 +62,15 @@ def _warn_at(start: datetime, due: datetime) -> datetime:
 _policy_cache: dict[int, tuple[float, list[dict[str, Any]]]] = {}
 
 
-def _policy_defs(case: Case) -> list[dict[str, Any]]:
-    """The milestone definitions of the case's policy (cached per process like the calendar)."""
-    if case.policy_id is None:
+def _policy_defs(policy_id: int | None) -> list[dict[str, Any]]:
+    """The milestone definitions of a policy (cached per process like the calendar)."""
+    if policy_id is None:
         return []
-    hit = _policy_cache.get(case.policy_id)
+    hit = _policy_cache.get(policy_id)
     if hit is not None and time.monotonic() - hit[0] < CALENDAR_TTL_SECONDS:
         return hit[1]
-    defs = list(Policy.objects.filter(pk=case.policy_id).values_list("milestones", flat=True).first() or [])
-    _policy_cache[case.policy_id] = (time.monotonic(), defs)
+    defs = list(Policy.objects.filter(pk=policy_id).values_list("milestones", flat=True).first() or [])
+    _policy_cache[policy_id] = (time.monotonic(), defs)
     return defs
 
 
@@ -85,11 +92,11 @@ def policy_cache_clear() -> None:
     _policy_by_code.clear()
 
 
-def milestone_start(case: Case, d: dict[str, Any], start: datetime, period_text: str | None = None) -> Milestone:
+def milestone_start(case_id: int, d: dict[str, Any], start: datetime, period_text: str | None = None) -> Milestone:
     period = parse_period(period_text or d["period"])
     due = compute_due(start, period, get_calendar())
     return Milestone.objects.create(
-        case=case,
+        case_id=case_id,
         kind=d["kind"],
         label=d.get("label", d["kind"]),
         period=str(period),
@@ -103,19 +110,53 @@ def milestone_start(case: Case, d: dict[str, Any], start: datetime, period_text:
     )
 
 
-def milestones_on_event(case: Case, event: CaseEvent) -> None:
-    """Apply an action to the case's milestones (called inside the action's transaction)."""
-    action, now = event.action, event.at
-    defs = _policy_defs(case)
+@dataclass(frozen=True)
+class ClockEffect:
+    """What a workflow rule does to the clock, besides starting and meeting the milestones whose
+    policy names its action: declared on the rule, applied here."""
+
+    pauses: bool = False  # pausable pending milestones stop (waiting for the citizen)
+    resumes: bool = False  # paused milestones run again; their due time moves by the pause
+    restarts: bool = False  # the milestones this action starts are cancelled, then started afresh
+    cancels_started_by: tuple[str, ...] = ()  # milestones started by these actions are cancelled
+    reopens: bool = False  # milestones marked `on_reopen` start again
+    from_receipt: bool = False  # milestones this action starts count from the receipt time
+
+    def describe(self) -> list[str]:
+        """The effect in words (Chinese), for the generated docs and diagrams."""
+        words = [("pauses", "暂停计时"), ("resumes", "恢复计时"), ("restarts", "重新计时"), ("reopens", "重办重新计时"),
+                 ("from_receipt", "自受理时起算")]
+        out = [w for name, w in words if getattr(self, name)]
+        if self.cancels_started_by:
+            out.append(f"取消由{'、'.join(self.cancels_started_by)}开始的时限")
+        return out
+
+
+NO_EFFECT = ClockEffect()
+
+
+@dataclass(frozen=True)
+class ClockState:
+    next_due_at: datetime | None
+    overdue: bool
+
+
+def clock_apply(
+    *, case_id: int, policy_id: int | None, action: str, effect: ClockEffect, now: datetime,
+    received_at: datetime, closing: bool, awaiting_reply: bool, periods: dict[str, str] | None = None,
+    new: bool = False,
+) -> ClockState:
+    """Apply one action to a case's milestones (inside the action's transaction). `closing`: the case
+    leaves the workflow (every open milestone is cancelled); `awaiting_reply`: the case still owes a
+    reply, so a recurring milestone met now is followed by the next one; `new`: the case was just
+    created (no milestones to read)."""
+    defs = _policy_defs(policy_id)
     by_kind = {d["kind"]: d for d in defs}
-    # A new case has no milestones yet: skip the read on the registration hot path.
-    active = [] if action == "register" else list(
-        Milestone.objects.filter(case=case, status__in=ACTIVE_MILESTONE_STATUSES)
-    )
-    overrides: dict[str, str] = dict(event.data.get("periods") or {})
+    active = [] if new else list(Milestone.objects.filter(case_id=case_id, status__in=ACTIVE_MILESTONE_STATUSES))
+    overrides: dict[str, str] = dict(periods or {})
     started: list[Milestone] = []
 
-    if case.state in TERMINAL_STATES:
+    if closing:
         Milestone.objects.filter(pk__in=[m.pk for m in active]).update(status=MilestoneStatus.CANCELLED)
         active = []
     for m in active:
@@ -125,56 +166,51 @@ def milestones_on_event(case: Case, event: CaseEvent) -> None:
             m.met_at = now
             m.save(update_fields=["status", "met_at"])
             d = by_kind.get(m.kind)
-            if m.recurring and d and d.get("next_period") and case.state not in (State.REPLIED, State.FOLLOWED_UP):
-                started.append(milestone_start(case, d, now, d["next_period"]))
-        elif action == "request_documents" and m.pausable and m.status == MilestoneStatus.PENDING:
+            if m.recurring and d and d.get("next_period") and awaiting_reply:
+                started.append(milestone_start(case_id, d, now, d["next_period"]))
+        elif effect.pauses and m.pausable and m.status == MilestoneStatus.PENDING:
             m.status, m.paused_at = MilestoneStatus.PAUSED, now
             m.save(update_fields=["status", "paused_at"])
-        elif action == "documents_received" and m.status == MilestoneStatus.PAUSED and m.paused_at:
+        elif effect.resumes and m.status == MilestoneStatus.PAUSED and m.paused_at:
             period = parse_period(m.period)
             old = Due(at=m.due_at, provisional=m.provisional, last_day=timezone.localtime(m.due_at).date())
             due = shift_for_pause(old, m.paused_at, now, period.unit, get_calendar())
             m.due_at, m.provisional, m.warn_at = due.at, m.provisional or due.provisional, _warn_at(m.starts_at, due.at)
             m.status, m.paused_at = MilestoneStatus.PENDING, None
             m.save(update_fields=["due_at", "provisional", "warn_at", "status", "paused_at"])
-        elif m.kind in by_kind and _restarts_on(by_kind[m.kind], action):
+        elif m.kind in by_kind and _cancelled_by(by_kind[m.kind], action, effect):
             # The work order left this unit: its clock stops; the next unit gets its own.
             m.status = MilestoneStatus.CANCELLED
             m.save(update_fields=["status"])
-    if case.state not in TERMINAL_STATES:
+    if not closing:
         for d in defs:
-            starts = d.get("start", [])
-            if action in starts or (action == "reopen" and d.get("on_reopen")):
-                start = case.received_at if action == "register" else now
-                started.append(milestone_start(case, d, start, overrides.get(d["kind"])))
-    _case_set_due(case, [m for m in active + started if m.status in ACTIVE_MILESTONE_STATUSES])
+            if action in d.get("start", []) or (effect.reopens and d.get("on_reopen")):
+                start = received_at if effect.from_receipt else now
+                started.append(milestone_start(case_id, d, start, overrides.get(d["kind"])))
+    return _clock_state([m for m in active + started if m.status in ACTIVE_MILESTONE_STATUSES])
 
 
-def _case_set_due(case: Case, open_ms: list[Milestone]) -> None:
+def _clock_state(open_ms: list[Milestone]) -> ClockState:
     pending = [m.due_at for m in open_ms if m.status == MilestoneStatus.PENDING]
-    nxt = min(pending) if pending else None
-    overdue = any(m.status == MilestoneStatus.BREACHED for m in open_ms)
-    if (nxt, overdue) != (case.next_due_at, case.overdue):
-        Case.objects.filter(pk=case.pk).update(next_due_at=nxt, overdue=overdue)
-        case.next_due_at, case.overdue = nxt, overdue
+    return ClockState(min(pending) if pending else None, any(m.status == MilestoneStatus.BREACHED for m in open_ms))
 
 
-def _restarts_on(d: dict[str, Any], action: str) -> bool:
-    """A transfer restarts the milestones that a transfer starts (signing); a return sends the
-    order back to the dispatcher, so everything the dispatch started stops with it."""
+def _cancelled_by(d: dict[str, Any], action: str, effect: ClockEffect) -> bool:
+    """A restarting action (a transfer) cancels the milestones it starts itself (the next unit gets
+    its own); a rewinding one (a return) cancels what the named actions (the dispatch) started."""
     starts = d.get("start", [])
-    return (action == "transfer" and "transfer" in starts) or (action == "return" and "dispatch" in starts)
+    return (effect.restarts and action in starts) or any(a in starts for a in effect.cancels_started_by)
 
 
-def milestone_extend(case: Case, kind: str, period_text: str, *, now: datetime) -> Milestone:
-    """An approved extension moves the named milestone (or the result milestone) on by the period."""
-    qs = Milestone.objects.filter(case=case, status__in=ACTIVE_MILESTONE_STATUSES)
+def milestone_extend(case_id: int, kind: str, period_text: str, *, now: datetime,
+                     exclude_kinds: tuple[str, ...] = ("sign",)) -> tuple[Milestone, ClockState]:
+    """An approved extension moves the named milestone (or the latest one not in `exclude_kinds`)
+    on by the period. Returns the milestone and the case's new clock state."""
+    qs = Milestone.objects.filter(case_id=case_id, status__in=ACTIVE_MILESTONE_STATUSES)
     m = qs.filter(kind=kind).order_by("-due_at").first() if kind else None
     if m is None:
-        m = qs.filter(~Q(kind="sign")).order_by("-due_at").first()
+        m = qs.filter(~Q(kind__in=exclude_kinds)).order_by("-due_at").first()
     if m is None:
-        from banshi.core.errors import Conflict
-
         raise Conflict("该诉求没有可延期的时限节点。", code="nothing_to_extend")
     period = parse_period(period_text)
     old = Due(at=m.due_at, provisional=m.provisional, last_day=timezone.localtime(m.due_at).date())
@@ -184,13 +220,12 @@ def milestone_extend(case: Case, kind: str, period_text: str, *, now: datetime) 
     if m.status == MilestoneStatus.BREACHED and due.at > now:
         m.status, m.breached_at = MilestoneStatus.PENDING, None
     m.save(update_fields=["due_at", "provisional", "extended", "warn_at", "status", "breached_at"])
-    case_refresh_due(case)
-    return m
+    return m, clock_state(case_id)
 
 
-def case_refresh_due(case: Case) -> None:
-    """Keep the case's denormalised next due time and overdue flag in step with its milestones."""
-    _case_set_due(case, list(Milestone.objects.filter(case=case, status__in=ACTIVE_MILESTONE_STATUSES)))
+def clock_state(case_id: int) -> ClockState:
+    """The case's earliest open due time and overdue flag, read from its milestones."""
+    return _clock_state(list(Milestone.objects.filter(case_id=case_id, status__in=ACTIVE_MILESTONE_STATUSES)))
 
 
 def due_state(m: Milestone, now: datetime) -> str:

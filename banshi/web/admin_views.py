@@ -14,14 +14,18 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from banshi.cases.enums import Channel
-from banshi.core import administration as ops
 from banshi.core.errors import DomainError, InvalidInput, PermissionDenied
+from banshi.intake import domain as intake_domain
 from banshi.intake import knowledge as kb
 from banshi.intake.models import KnowledgeEntry, ServicePoint
+from banshi.notify import domain as notify_domain
 from banshi.notify.models import MessageTemplate
+from banshi.orgs import domain as orgs_domain
 from banshi.orgs.enums import UNIT_KIND_AGENCY, Agency, Role, UnitKind
 from banshi.orgs.models import Person, Region, Unit
+from banshi.sla import domain as sla_domain
 from banshi.sla.models import CalendarYear, Policy
+from banshi.triage import domain as triage_domain
 from banshi.triage.catalogue import POLICIES as CATALOGUE_POLICIES
 from banshi.triage.models import CatalogueItem
 from banshi.triage.routing import default_unit_kinds
@@ -69,12 +73,12 @@ def units(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         p = request.POST
         if p.get("op") == "toggle":
-            error = _run(request, lambda: ops.unit_set_active(actor=person, unit_id=_opt_int(p.get("unit_id")) or 0,
-                                                              active=p.get("active") == "1"), _("已保存。"))
+            error = _run(request, lambda: orgs_domain.unit_set_active(
+                actor=person, unit_id=_opt_int(p.get("unit_id")) or 0, active=p.get("active") == "1"), _("已保存。"))
         else:
-            error = _run(request, lambda: ops.unit_create(actor=person, name=p.get("name", ""), kind=p.get("kind", ""),
-                                                          region_code=p.get("region", ""),
-                                                          parent_id=_opt_int(p.get("parent"))), _("单位已创建。"))
+            error = _run(request, lambda: orgs_domain.unit_create(
+                actor=person, name=p.get("name", ""), kind=p.get("kind", ""), region_code=p.get("region", ""),
+                parent_id=_opt_int(p.get("parent"))), _("单位已创建。"))
         if not error:
             return redirect("web:admin_units")
     ctx = {"units": Unit.objects.select_related("region", "parent").order_by("path"), "kinds": UnitKind.choices,
@@ -88,11 +92,11 @@ def people(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         p = request.POST
         if p.get("op") == "update":
-            error = _run(request, lambda: ops.person_update(
+            error = _run(request, lambda: orgs_domain.person_update(
                 actor=person, person_id=_opt_int(p.get("person_id")) or 0, role=p.get("role", ""),
                 unit_id=_opt_int(p.get("unit")), active=p.get("active") == "on"), _("已保存。"))
         else:
-            error = _run(request, lambda: ops.person_create(
+            error = _run(request, lambda: orgs_domain.person_create(
                 actor=person, username=p.get("username", ""), display_name=p.get("display_name", ""),
                 role=p.get("role", ""), unit_id=_opt_int(p.get("unit")), password=p.get("password", "")),
                 _("人员已创建。"))
@@ -109,7 +113,7 @@ def policies(request: HttpRequest) -> HttpResponse:
     editing: int | None = _opt_int(request.GET.get("edit") or request.POST.get("policy_id"))
     if request.method == "POST":
         p = request.POST
-        error = _run(request, lambda: ops.policy_update(
+        error = _run(request, lambda: sla_domain.policy_update(
             actor=person, policy_id=editing or 0, name=p.get("name", ""), source=p.get("source", ""),
             milestones_json=p.get("milestones", ""), max_extension=p.get("max_extension", ""),
             active=p.get("active") == "on"), _("时限规则已保存。"))
@@ -126,7 +130,7 @@ def calendars(request: HttpRequest) -> HttpResponse:
     person, error = me(request), ""
     if request.method == "POST":
         p = request.POST
-        error = _run(request, lambda: ops.calendar_year_load(
+        error = _run(request, lambda: sla_domain.calendar_year_load(
             actor=person, year=_opt_int(p.get("year")) or 0, holidays=p.get("holidays", ""),
             workdays=p.get("workdays", ""), source=p.get("source", "")), _("日历已载入，新的期限将按此计算。"))
         if not error:
@@ -140,8 +144,8 @@ def templates(request: HttpRequest) -> HttpResponse:
     person, error = me(request), ""
     if request.method == "POST":
         p = request.POST
-        error = _run(request, lambda: ops.template_save(actor=person, code=p.get("code", ""), name=p.get("name", ""),
-                                                        body=p.get("body", "")), _("模板已保存。"))
+        error = _run(request, lambda: notify_domain.template_save(
+            actor=person, code=p.get("code", ""), name=p.get("name", ""), body=p.get("body", "")), _("模板已保存。"))
         if not error:
             return redirect("web:admin_templates")
     ctx = {"templates": MessageTemplate.objects.order_by("code"), "form": request.POST}
@@ -153,7 +157,7 @@ def service_points(request: HttpRequest) -> HttpResponse:
     person, error = me(request), ""
     if request.method == "POST":
         p = request.POST
-        error = _run(request, lambda: ops.service_point_create(
+        error = _run(request, lambda: intake_domain.service_point_create(
             actor=person, code=p.get("code", ""), name=p.get("name", ""), channel=p.get("channel", ""),
             unit_id=_opt_int(p.get("unit"))), _("服务点已创建。"))
         if not error:
@@ -208,7 +212,7 @@ def _catalogue_form(item: CatalogueItem | None, post: Any) -> dict[str, Any]:
                                                 "examples", "department", "notes")}
         return {**form, "unit_kinds": post.getlist("unit_kinds"), "is_active": post.get("is_active") == "on"}
     if item is not None:
-        form = {f: getattr(item, f) for f in ops.CATALOGUE_FIELDS}
+        form = {f: getattr(item, f) for f in triage_domain.CATALOGUE_FIELDS}
         return {**form, "code": item.code, "keywords": "\n".join(item.keywords),
                 "examples": "\n".join(item.examples)}
     return {"policy_code": "12345", "unit_kinds": [], "is_active": True}
@@ -225,17 +229,19 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     toggle = posted and p.get("op") == "toggle"
     if posted:
         if toggle:
-            error = _run(request, lambda: ops.catalogue_item_set_active(
+            error = _run(request, lambda: triage_domain.catalogue_item_set_active(
                 actor=person, item_id=editing or 0, active=p.get("active") == "1"), _("已保存。"))
         else:
-            data = ops.CatalogueInput(
+            data = triage_domain.CatalogueInput(
                 code=p.get("code", ""), name=p.get("name", ""), agency=p.get("agency", ""),
                 category=p.get("category", ""), policy_code=p.get("policy_code", ""),
                 unit_kinds=p.getlist("unit_kinds"), keywords=p.get("keywords", "").splitlines(),
                 examples=p.get("examples", "").splitlines(), department=p.get("department", ""),
                 notes=p.get("notes", ""), is_active=p.get("is_active") == "on")
-            error = _run(request, lambda: ops.catalogue_item_save(actor=person, item_id=editing, data=data),
-                         _("事项已保存，之后的分流建议按修改后的目录给出。"))
+            error = _run(request, lambda: triage_domain.catalogue_item_save(
+                actor=person, item_id=editing, data=data,
+                policy_find=lambda code: Policy.objects.filter(code=code).first()),
+                _("事项已保存，之后的分流建议按修改后的目录给出。"))
         if not error:
             return redirect("web:admin_catalogue")
     items = list(CatalogueItem.objects.order_by("agency", "code"))  # the whole catalogue: tens to hundreds

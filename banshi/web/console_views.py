@@ -24,28 +24,20 @@ from banshi.cases.domain.intake import CaseInput, case_register
 from banshi.cases.domain.lifecycle import case_answer, case_link
 from banshi.cases.enums import CaseType, Channel, LinkKind, Urgency
 from banshi.cases.models import Case
-from banshi.core.errors import DomainError, InvalidInput, PermissionDenied
+from banshi.cases.registration import VIA_STAFF, channels_for, registrar_check
+from banshi.core.errors import DomainError, InvalidInput
 from banshi.core.privacy import mask_phone, phone_normalise
 from banshi.intake.console import caller_history, emergency_prompt, knowledge_search
 from banshi.intake.knowledge import knowledge_suggest
 from banshi.orgs.models import Grid, Person
 from banshi.web.params import is_id
-from banshi.web.views import REGISTERING_ROLES, case_staff_view, me, scope_regions
+from banshi.web.views import case_staff_view, me, scope_regions
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-# Channels taken in away from the desk and entered afterwards (补录) on /intake/field/.
-FIELD_CHANNELS = (Channel.FIELD_VISIT, Channel.CIRCUIT, Channel.GRID)
-# Channels the system itself fills (imports, Open311, the citizen portal): not offered to operators.
-SYSTEM_CHANNELS = (Channel.IMPORT, Channel.OPEN311, Channel.PORTAL)
 # The caller's earlier demands received this recently are pre-ticked for linking (the operator may untick).
 LINK_PRESELECT = timedelta(days=30)
 FORM_KEYS = ("type", "channel", "content", "title", "citizen_name", "citizen_phone", "citizen_id_number",
              "address", "region", "grid", "category", "urgency", "received_at", "answer", "anonymous", "confidential")
-
-
-def _registering(person: Person) -> None:
-    if person.role not in REGISTERING_ROLES or person.unit is None:
-        raise PermissionDenied(_("您的角色不能登记诉求。"))
 
 
 def partial_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponseBase]:
@@ -58,7 +50,7 @@ def partial_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespons
             message = _("登录已过期：请在新标签页重新登录，本页已填内容不会丢失。")
             return render(request, "web/console/_notice.html", {"message": message}, status=401)
         try:
-            _registering(me(request))
+            registrar_check(me(request))
             return view(request)
         except DomainError as exc:
             return render(request, "web/console/_notice.html", {"message": exc.message}, status=exc.status)
@@ -96,7 +88,7 @@ def intake_field(request: HttpRequest) -> HttpResponse:
 
 def _console(request: HttpRequest, *, field: bool) -> HttpResponse:
     person = me(request)
-    _registering(person)
+    registrar_check(person)  # the page itself; case_register checks the whole rule again on POST
     assert person.unit is not None
     form: dict[str, Any] = {
         "type": CaseType.HELP, "channel": Channel.FIELD_VISIT if field else Channel.HOTLINE_12345,
@@ -109,8 +101,6 @@ def _console(request: HttpRequest, *, field: bool) -> HttpResponse:
         form = {k: (p.get(k) or "").strip() for k in FORM_KEYS}
         linked = set(_ids(p.getlist("link_ids")))
         try:
-            if field and not form["received_at"]:
-                raise InvalidInput(_("补录请填写实际受理时间。"), code="received_at_required")
             data = CaseInput(
                 type=form["type"], channel=form["channel"], content=form["content"], title=form["title"],
                 citizen_name=form["citizen_name"], citizen_phone=form["citizen_phone"],
@@ -120,7 +110,7 @@ def _console(request: HttpRequest, *, field: bool) -> HttpResponse:
                 category=form["category"], urgency=form["urgency"] or Urgency.NORMAL,
                 received_at=received_at_parse(form["received_at"]) if field else None,
             )
-            case, created = case_register(data=data, intake_unit=person.unit, actor=person,
+            case, created = case_register(data=data, intake_unit=person.unit, actor=person, via=VIA_STAFF,
                                           idempotency_key=p.get("idempotency_key") or None)
         except DomainError as exc:
             error, status = exc.message, exc.status
@@ -130,7 +120,7 @@ def _console(request: HttpRequest, *, field: bool) -> HttpResponse:
                 return redirect("web:case", case_id=case.pk)
             _after_register(request, person, case, linked or set(), answer=form["answer"] if p.get("op") == "answer" else None)
             return redirect("web:case", case_id=case.pk)
-    channels = [(k, v) for k, v in Channel.choices if (k in FIELD_CHANNELS) == field and k not in SYSTEM_CHANNELS]
+    channels = channels_for(VIA_STAFF, field=field)
     region_path = person.unit.region.path
     now_local = timezone.localtime(timezone.now(), SHANGHAI)
     ctx = {

@@ -53,7 +53,6 @@ ROLE_QUEUES: dict[str, tuple[str, ...]] = {
     Role.LEADER: ("to_sign", "handling", "to_review", "due_soon", "overdue", "supervised"),
     Role.SUPERVISOR: tuple(QUEUES),
 }
-REGISTERING_ROLES = (Role.OPERATOR, Role.DISPATCHER, Role.HANDLER, Role.LEADER, Role.SUPERVISOR)
 
 
 def me(request: HttpRequest) -> Person:

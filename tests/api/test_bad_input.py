@@ -21,17 +21,17 @@ def op(world: World, api_as):  # type: ignore[no-untyped-def]
         ({"type": "help", "channel": "hotline_12345"}, "invalid_input"),
         ({"type": "nonsense", "channel": "hotline_12345", "content": "x"}, "invalid_类型"),
         ({"type": "help", "channel": "pigeon", "content": "x"}, "invalid_渠道"),
-        ({"type": "help", "channel": "portal", "content": "   "}, "content_required"),
-        ({"type": "help", "channel": "portal", "content": "x" * 5001}, "content_too_long"),
-        ({"type": "help", "channel": "portal", "content": "x", "citizen_phone": "12345"}, "invalid_phone"),
-        ({"type": "help", "channel": "portal", "content": "x", "citizen_id_number": "110101199003071234"}, "invalid_id_number"),
-        ({"type": "help", "channel": "portal", "content": "x", "region_code": "999999"}, "invalid_region"),
-        ({"type": "help", "channel": "portal", "content": "x", "received_at": "2099-01-01T00:00:00+08:00"}, "received_in_future"),
-        ({"type": "help", "channel": "portal", "content": "x", "received_at": "2026-01-01T00:00:00"}, "naive_datetime"),
-        ({"type": "help", "channel": "portal", "content": "x", "received_at": "yesterday"}, "invalid_input"),
-        ({"type": "help", "channel": "portal", "content": "x", "policy_code": "nope"}, "invalid_policy"),
-        ({"type": "help", "channel": "portal", "content": "x", "urgency": 5}, "invalid_input"),
-        ({"type": ["a"], "channel": "portal", "content": "x"}, "invalid_input"),
+        ({"type": "help", "channel": "hotline_12345", "content": "   "}, "content_required"),
+        ({"type": "help", "channel": "hotline_12345", "content": "x" * 5001}, "content_too_long"),
+        ({"type": "help", "channel": "hotline_12345", "content": "x", "citizen_phone": "12345"}, "invalid_phone"),
+        ({"type": "help", "channel": "hotline_12345", "content": "x", "citizen_id_number": "110101199003071234"}, "invalid_id_number"),
+        ({"type": "help", "channel": "hotline_12345", "content": "x", "region_code": "999999"}, "invalid_region"),
+        ({"type": "help", "channel": "hotline_12345", "content": "x", "received_at": "2099-01-01T00:00:00+08:00"}, "received_in_future"),
+        ({"type": "help", "channel": "hotline_12345", "content": "x", "received_at": "2026-01-01T00:00:00"}, "naive_datetime"),
+        ({"type": "help", "channel": "hotline_12345", "content": "x", "received_at": "yesterday"}, "invalid_input"),
+        ({"type": "help", "channel": "hotline_12345", "content": "x", "policy_code": "nope"}, "invalid_policy"),
+        ({"type": "help", "channel": "hotline_12345", "content": "x", "urgency": 5}, "invalid_input"),
+        ({"type": ["a"], "channel": "hotline_12345", "content": "x"}, "invalid_input"),
     ],
 )
 def test_create_rejects(op, body, code) -> None:  # type: ignore[no-untyped-def]
@@ -88,7 +88,7 @@ def test_action_bodies(world: World, api_as) -> None:  # type: ignore[no-untyped
 
 
 def test_idempotency_key_yields_one_case(world: World, op) -> None:  # type: ignore[no-untyped-def]
-    body = {"type": "help", "channel": "portal", "content": "重复提交测试"}
+    body = {"type": "help", "channel": "hotline_12345", "content": "重复提交测试"}
     first = op.post("/cases", body, **{"Idempotency-Key": "abc-123"})
     again = op.post("/cases", body, **{"Idempotency-Key": "abc-123"})
     assert (first.status_code, again.status_code) == (201, 200)

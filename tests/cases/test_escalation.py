@@ -67,7 +67,7 @@ def test_every_leader_of_the_lead_unit_is_told(world: World) -> None:
 def test_event_notice_and_outbox_are_one_transaction(world: World) -> None:
     case = supervised(world)
     events = CaseEvent.objects.filter(case=case).count()
-    with mock.patch("banshi.notify.outbox.outbox_escalation", side_effect=RuntimeError("outbox down")), \
+    with mock.patch("banshi.cases.notices.alert_escalation", side_effect=RuntimeError("outbox down")), \
             pytest.raises(RuntimeError):
         life.case_escalate(case.pk, actor=world.supervisor, reason="升级")
     # Nothing of the escalation remains: not the level, not the event, not a message.

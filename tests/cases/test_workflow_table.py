@@ -8,6 +8,7 @@ import pytest
 from banshi.cases.enums import State
 from banshi.cases.models import Case, CaseEvent, CaseUnit
 from banshi.cases.workflow import (
+    DEMAND,
     RULES,
     TABLE,
     Scope,
@@ -75,6 +76,8 @@ EXPECTED_SELF_LOOPS: dict[str, set[str]] = {
     "link": NOTES,
     "attach": NOTES,
     "comment": NOTES,
+    "sla_warning": NOTES,  # the deadline sweep records through the workflow (system only)
+    "sla_breach": NOTES,
 }
 # Who may run the supervision actions (role, scope), by hand.
 EXPECTED_WHO = {
@@ -82,6 +85,45 @@ EXPECTED_WHO = {
     "escalate": {("supervisor", "region")},
     "supervise_answer": {("leader", "lead"), ("handler", "lead"), ("dispatcher", "intake")},
 }
+
+
+# What each action does to the clock and which measures it counts, written out by hand.
+EXPECTED_CLOCK = {
+    "return": ["取消由dispatch开始的时限"],
+    "transfer": ["重新计时"],
+    "request_documents": ["暂停计时"],
+    "documents_received": ["恢复计时"],
+    "reopen": ["重办重新计时"],
+    "reopen_dispatch": ["重办重新计时"],
+}
+EXPECTED_MEASURES = {
+    "dispatch": {"dispatched"}, "answer": {"responded", "resolved"}, "sign": {"responded"},
+    "return": {"returned"}, "extend_approve": {"extended"}, "supervise": {"supervised"},
+    "escalate": {"escalated"}, "reply_approve": {"resolved"}, "follow_up": {"rated"},
+    "reopen": {"reopened"}, "reopen_dispatch": {"reopened"}, "withdraw": {"withdrawn"},
+    "sla_warning": {"warned"}, "sla_breach": {"breached"},
+}
+
+
+def test_clock_effects_match_the_specification() -> None:
+    assert {r.action: r.clock.describe() for r in RULES if r.clock.describe()} == EXPECTED_CLOCK
+    assert DEMAND.register.clock.from_receipt
+
+
+def test_measures_match_the_specification() -> None:
+    assert {r.action: set(r.measures) for r in RULES if r.measures} == EXPECTED_MEASURES
+    assert DEMAND.register.measures == {"received"}
+
+
+def test_a_broken_definition_is_refused() -> None:
+    from banshi.cases.workflow import Definition
+    from banshi.cases.workflow.engine import rule_make
+
+    bad = rule_make("x", "某操作", {"nowhere"}, State.REGISTERED, (Role.OPERATOR, Scope.INTAKE), measures={"nonsense"})
+    with pytest.raises(ValueError, match=r"unknown measures"):
+        Definition(kind="bad", label="坏", states=State, initial=State.REGISTERED, rules=(bad,),
+                   open_states=frozenset(), terminal_states=frozenset(), closed_states=frozenset(),
+                   answered_states=frozenset(), register=DEMAND.register)
 
 
 def test_table_self_loops_match_the_specification() -> None:
@@ -137,15 +179,14 @@ def test_each_state_action_pair(world: World, state: str, action: str) -> None:
     Case.objects.filter(pk=case.pk).update(state=state, lead_unit=world.station)
     CaseUnit.objects.create(case=case, unit=world.justice_office)
     rule = TABLE[action]
-    role, scope = rule.who[0]
-    actor = _actor_for(world, role, scope)
+    actor = _actor_for(world, *rule.who[0]) if rule.who else None  # system-only rules run without a person
     before = CaseEvent.objects.filter(case=case).count()
     if state in rule.sources:
         done = transition(case.pk, action, actor=actor, reason="测试理由")
         assert done.state == (rule.target or state)
         ev = CaseEvent.objects.filter(case=case).order_by("-id").first()
         assert ev is not None and (ev.action, ev.from_state, ev.to_state) == (action, state, done.state)
-        assert ev.actor_id == actor.pk
+        assert ev.actor_id == (actor.pk if actor else None)
         assert done.version == 2
     else:
         with pytest.raises(Conflict):
@@ -201,3 +242,23 @@ def test_allowed_actions_follow_state_and_person(world: World) -> None:
     }
     assert "sign" not in {r.action for r in allowed_actions(case, world.handler2)}
     assert "return" in {r.action for r in allowed_actions(case, world.leader)}
+
+
+def test_the_docs_page_is_generated_from_the_definition() -> None:
+    from pathlib import Path
+
+    from banshi.cases.workflow.docs import definition_markdown
+
+    page = Path(__file__).resolve().parents[2] / "docs" / "workflows" / "demand.md"
+    assert page.read_text(encoding="utf-8") == definition_markdown(DEMAND), "run `banshi workflow docs`"
+
+
+def test_every_staff_rule_has_one_registry_entry() -> None:
+    from banshi.cases.actions import ACTIONS, BY_RULE, UPLOAD_RULES
+
+    staff_rules = {r.action for r in RULES if r.who}
+    assert staff_rules - UPLOAD_RULES == set(BY_RULE)
+    served = [rule for a in ACTIONS for rule in a.rules]
+    assert len(served) == len(set(served))  # each rule is served by one entry
+    for a in ACTIONS:
+        assert set(a.presets) <= set(a.rules)

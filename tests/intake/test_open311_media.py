@@ -216,7 +216,7 @@ def test_attach_failure_commits_nothing(world: World, client: Client, api_key: s
                                         monkeypatch: pytest.MonkeyPatch) -> None:
     """Case, Open311 row and attachment are one transaction (as the portal's citizen_submit): a
     storage failure leaves nothing half-accepted, and the client is told to retry (503, not 500)."""
-    from banshi.intake import uploads
+    from banshi.cases import uploads
 
     def broken(*args: Any, **kw: Any) -> Any:
         raise OSError("disk full")

@@ -110,12 +110,13 @@ def test_messages_use_editable_templates(world: World) -> None:
 
 
 def test_default_templates_migration_creates_every_citizen_template(db: Any) -> None:
-    from banshi.notify.outbox import CITIZEN_TEMPLATES
+    from banshi.cases.notices import citizen_templates
 
     MessageTemplate.objects.all().delete()
     import_module("banshi.notify.migrations.0002_default_templates").add(apps, None)
     codes = set(MessageTemplate.objects.values_list("code", flat=True))
-    assert set(CITIZEN_TEMPLATES.values()) <= codes
+    assert set(citizen_templates().values()) <= codes
+    assert {"receipt", "final_reply", "documents_request", "follow_up", "reopened"} <= set(citizen_templates().values())
 
 
 def test_documents_request_and_follow_up_messages(world: World) -> None:

@@ -86,7 +86,7 @@ def test_repeat_demand_is_linked_as_duplicate(world: World) -> None:
 
 
 def test_hotspots_for_a_supervisor(world: World) -> None:
-    from banshi.triage.links import hotspots_for
+    from banshi.cases.links import hotspots_for
 
     for i in range(4):
         case_new(world, content=f"文化路菜市场门口占道经营严重，堵塞交通，第{i}次反映", citizen_phone=f"1390000{i:04d}")

@@ -59,6 +59,19 @@ def test_policy_edit_validates_periods(world: World) -> None:
     assert AuditLog.objects.filter(action="policy_update").count() == 1
 
 
+def test_policy_edit_refuses_an_action_no_workflow_has(world: World) -> None:
+    """A typo in an action name would make a milestone that is never met: refused at the edit."""
+    policy = Policy.objects.get(code="12345")
+    typo = [{"kind": "result", "label": "办结", "period": "10d", "start": ["dispatch"], "met_by": ["reply_aprove"]}]
+    resp = client_for(world.admin).post("/manage/policies/", {"policy_id": policy.pk, "name": policy.name,
+                                                              "milestones": json.dumps(typo), "max_extension": "15d",
+                                                              "active": "on"})
+    assert resp.status_code == 400
+    assert "不存在的操作：reply_aprove" in resp.content.decode()
+    policy.refresh_from_db()
+    assert policy.milestones != typo
+
+
 def test_calendar_year_load(world: World) -> None:
     resp = client_for(world.admin).post("/manage/calendars/", {
         "year": "2027", "holidays": "2027-01-01\n2027-02-05,2027-02-06", "workdays": "2027-02-14",

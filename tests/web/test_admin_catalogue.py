@@ -371,8 +371,8 @@ def test_example_added_on_the_page_routes_a_new_case(world: World) -> None:
 @pytest.mark.parametrize("round_", range(3))
 def test_two_admins_deactivating_the_last_two_items_one_wins(round_: int) -> None:
     """Concurrent deactivations queue on the active rows' locks: the catalogue never ends empty."""
-    from banshi.core.administration import catalogue_item_set_active
     from banshi.core.errors import Conflict
+    from banshi.triage.domain import catalogue_item_set_active
     from banshi.triage.models import CatalogueItem
     from tests.cases.test_concurrency import _race
     from tests.factories import world_build

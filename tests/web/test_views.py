@@ -376,7 +376,7 @@ def test_timeline_names_the_sweeps_events_in_chinese(world: World) -> None:
 
     from django.utils import timezone
 
-    from banshi.sla.sweep import sla_sweep
+    from banshi.cases.sweep import sla_sweep
 
     case = handling(world)
     sla_sweep(now=timezone.now() + timedelta(days=400))  # far past every deadline: warning and breach

@@ -4,20 +4,21 @@ from __future__ import annotations
 
 import contextlib
 import secrets
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from pydantic import BaseModel, Field
 
 from banshi.cases.enums import CaseType, Channel, Urgency
 from banshi.cases.models import Case
+from banshi.cases.notices import case_task
+from banshi.cases.registration import registration_check, via_default
 from banshi.cases.workflow import record_registration
 from banshi.core.errors import DomainError, InvalidInput
 from banshi.core.privacy import id_number_normalise, phone_normalise
-from banshi.notify.outbox import outbox_task
 from banshi.orgs.models import Grid, Person, Region, Unit
 from banshi.orgs.regions import region_by_code
 from banshi.sla.models import Policy
@@ -30,11 +31,18 @@ CLOCK_SKEW = timedelta(minutes=5)
 _CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 
 
-@dataclass
-class CaseInput:
-    type: str
-    channel: str
-    content: str
+class CaseInput(BaseModel):
+    """A demand to register: what `case_register` takes from every caller, the body of
+    `POST /api/v1/cases`, and what the portal, Open311 and ledger imports build. The model only
+    checks JSON types; `case_input_clean` checks and normalises the values (Chinese messages), and
+    `banshi.cases.registration` decides who may register which channel."""
+
+    type: str = Field(description="consultation | help | complaint | report | suggestion")
+    channel: str = Field(
+        description="hotline_12345, window, field_visit, … (portal, open311 and import are filled by the system)"
+    )
+    # The limit is the domain's (case_input_clean, with its Chinese message), documented here, not enforced twice.
+    content: str = Field(json_schema_extra={"maxLength": MAX_CONTENT})
     title: str = ""
     citizen_name: str = ""
     citizen_phone: str = ""
@@ -45,11 +53,12 @@ class CaseInput:
     region_code: str | None = None
     grid_id: int | None = None
     category: str = ""
-    urgency: str = Urgency.NORMAL
-    received_at: datetime | None = None
+    urgency: str = Urgency.NORMAL.value
+    received_at: datetime | None = Field(
+        None, description="for back-entry (补录): the real time, with offset; required for field_visit, circuit, grid"
+    )
     policy_code: str | None = None
     service_point_id: int | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def tracking_code_new() -> str:
@@ -63,7 +72,9 @@ def _choice(value: str, choices: type[Any], what: str) -> str:
 
 
 def case_input_clean(data: CaseInput, *, now: datetime, backdate_limit: timedelta | None = BACKDATE_LIMIT) -> CaseInput:
-    """Validate and normalise; raises InvalidInput with a Chinese message."""
+    """Validate and normalise into a copy (the caller's input is left as it was); raises InvalidInput
+    with a Chinese message."""
+    data = data.model_copy()  # assignments below are not re-validated (validate_assignment is off)
     _choice(data.type, CaseType, "类型")
     _choice(data.channel, Channel, "渠道")
     _choice(data.urgency, Urgency, "紧急程度")
@@ -104,8 +115,9 @@ def _policy_for(data: CaseInput, suggested: str | None) -> Policy:
 def case_register(
     *,
     data: CaseInput,
-    intake_unit: Unit,
+    intake_unit: Unit | None,
     actor: Person | None,
+    via: str | None = None,
     idempotency_key: str | None = None,
     now: datetime | None = None,
     notify: bool = True,
@@ -114,9 +126,17 @@ def case_register(
     link_duplicates: bool = True,
 ) -> tuple[Case, bool]:
     """Register a demand. Returns (case, created). A repeated Idempotency-Key returns the first case.
+    `via` says who calls ("staff", "portal", "open311", "import", "system"; default: staff with an
+    actor, else system): the registration rule (banshi.cases.registration) is checked first, for
+    every caller. intake_unit None: the actor's unit.
     Ledger imports pass notify=False (no receipt SMS for old entries) and backdate_limit=None."""
     from banshi.triage.integration import auto_dispatch_unit, triage_case_input
 
+    registration_check(actor=actor, via=via or via_default(actor), data=data)
+    if intake_unit is None:
+        intake_unit = actor.unit if actor is not None else None
+        if intake_unit is None:
+            raise ValueError("case_register needs an intake unit (or an actor with a unit)")
     now = now or timezone.now()
     # A repeated Idempotency-Key is caught by the unique index (IntegrityError below), not by a
     # read on every create.
@@ -139,7 +159,7 @@ def case_register(
     received_at = data.received_at or now
     urgency = data.urgency
     if suggestion.get("emergency"):
-        urgency = Urgency.EMERGENCY  # the supervisor is alerted with the registration (notify/outbox.py)
+        urgency = Urgency.EMERGENCY  # the supervisor is alerted with the registration (cases/notices.py)
     elif suggestion.get("urgent") and urgency == Urgency.NORMAL:
         urgency = Urgency.URGENT
     case = Case(
@@ -181,7 +201,7 @@ def case_register(
             if link_duplicates:
                 # Near-duplicates are linked by the worker after commit (scoring is CPU work that
                 # does not belong on the operator's request).
-                outbox_task(case, event, task="duplicate_check")
+                case_task(case, event, task="duplicate_check")
     except IntegrityError:
         if idempotency_key:
             existing = Case.objects.filter(idempotency_key=idempotency_key).first()

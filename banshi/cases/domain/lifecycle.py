@@ -33,6 +33,7 @@ from banshi.cases.models import (
     Supervision,
 )
 from banshi.cases.workflow import transition
+from banshi.cases.workflow.engine import clock_store
 from banshi.core.errors import Conflict, InvalidInput
 from banshi.orgs.models import Person, Unit
 from banshi.sla.periods import parse_period
@@ -102,7 +103,7 @@ def case_sign(case_id: int, *, actor: Person, expected_version: int | None = Non
     return transition(case_id, "sign", actor=actor, changes={"handler_id": actor.pk}, expected_version=expected_version, now=now)
 
 
-def case_assign(case_id: int, *, actor: Person, handler_id: int, now: datetime | None = None) -> Case:
+def case_assign(case_id: int, *, actor: Person, handler_id: int, expected_version: int | None = None, now: datetime | None = None) -> Case:
     handler = Person.objects.filter(pk=handler_id, is_active=True).first()
     if handler is None:
         raise InvalidInput(_("承办人不存在。"), code="invalid_handler")
@@ -112,14 +113,14 @@ def case_assign(case_id: int, *, actor: Person, handler_id: int, now: datetime |
             raise InvalidInput(_("承办人必须属于主办单位。"), code="invalid_handler")
 
     return transition(
-        case_id, "assign", actor=actor, before=check, changes={"handler_id": handler.pk}, now=now,
+        case_id, "assign", actor=actor, before=check, changes={"handler_id": handler.pk}, expected_version=expected_version, now=now,
         data={"handler_id": handler.pk, "handler": str(handler)},
     )
 
 
 def case_transfer(
     case_id: int, *, actor: Person, unit_id: int, reason: str, periods: dict[str, str] | None = None,
-    now: datetime | None = None,
+    expected_version: int | None = None, now: datetime | None = None,
 ) -> Case:
     unit = _unit(unit_id)
 
@@ -129,7 +130,7 @@ def case_transfer(
 
     return transition(
         case_id, "transfer", actor=actor, reason=reason, before=check,
-        changes={"lead_unit_id": unit.pk, "handler_id": None}, now=now,
+        changes={"lead_unit_id": unit.pk, "handler_id": None}, expected_version=expected_version, now=now,
         data={"unit_id": unit.pk, "unit": unit.name, "periods": _periods(periods)},
     )
 
@@ -138,7 +139,7 @@ def _pending(case: Case, kind: str) -> ApprovalRequest | None:
     return ApprovalRequest.objects.filter(case=case, kind=kind, status=RequestStatus.PENDING).first()
 
 
-def case_return_request(case_id: int, *, actor: Person, reason: str, now: datetime | None = None) -> Case:
+def case_return_request(case_id: int, *, actor: Person, reason: str, expected_version: int | None = None, now: datetime | None = None) -> Case:
     now = now or timezone.now()
 
     def check(case: Case) -> None:
@@ -148,10 +149,10 @@ def case_return_request(case_id: int, *, actor: Person, reason: str, now: dateti
     def record(case: Case, event: CaseEvent) -> None:
         ApprovalRequest.objects.create(case=case, kind=RequestKind.RETURN, reason=reason, requested_by=actor, created_at=now)
 
-    return transition(case_id, "return_request", actor=actor, reason=reason, before=check, after=record, now=now)
+    return transition(case_id, "return_request", actor=actor, reason=reason, before=check, after=record, expected_version=expected_version, now=now)
 
 
-def case_return(case_id: int, *, actor: Person, reason: str, now: datetime | None = None) -> Case:
+def case_return(case_id: int, *, actor: Person, reason: str, expected_version: int | None = None, now: datetime | None = None) -> Case:
     """A leader returns the order to the dispatcher (directly, or approving a pending request)."""
     now = now or timezone.now()
 
@@ -160,11 +161,11 @@ def case_return(case_id: int, *, actor: Person, reason: str, now: datetime | Non
             status=RequestStatus.APPROVED, decided_by=actor, decided_at=now, decision_note=reason
         )
 
-    return transition(case_id, "return", actor=actor, reason=reason, after=record, now=now,
+    return transition(case_id, "return", actor=actor, reason=reason, after=record, expected_version=expected_version, now=now,
                       changes={"lead_unit_id": None, "handler_id": None})
 
 
-def case_return_reject(case_id: int, *, actor: Person, reason: str, now: datetime | None = None) -> Case:
+def case_return_reject(case_id: int, *, actor: Person, reason: str, expected_version: int | None = None, now: datetime | None = None) -> Case:
     now = now or timezone.now()
 
     def check(case: Case) -> None:
@@ -176,12 +177,12 @@ def case_return_reject(case_id: int, *, actor: Person, reason: str, now: datetim
             status=RequestStatus.REJECTED, decided_by=actor, decided_at=now, decision_note=reason
         )
 
-    return transition(case_id, "return_reject", actor=actor, reason=reason, before=check, after=record, now=now)
+    return transition(case_id, "return_reject", actor=actor, reason=reason, before=check, after=record, expected_version=expected_version, now=now)
 
 
 # -- co-handling ---------------------------------------------------------------------------------
 
-def case_co_add(case_id: int, *, actor: Person, unit_id: int, note: str = "", now: datetime | None = None) -> Case:
+def case_co_add(case_id: int, *, actor: Person, unit_id: int, note: str = "", expected_version: int | None = None, now: datetime | None = None) -> Case:
     unit = _unit(unit_id)
 
     def check(case: Case) -> None:
@@ -191,11 +192,11 @@ def case_co_add(case_id: int, *, actor: Person, unit_id: int, note: str = "", no
     def record(case: Case, event: CaseEvent) -> None:
         CaseUnit.objects.create(case=case, unit=unit)
 
-    return transition(case_id, "co_add", actor=actor, reason=note, before=check, after=record, now=now,
+    return transition(case_id, "co_add", actor=actor, reason=note, before=check, after=record, expected_version=expected_version, now=now,
                       data={"unit_id": unit.pk, "unit": unit.name})
 
 
-def case_co_report(case_id: int, *, actor: Person, text: str, now: datetime | None = None) -> Case:
+def case_co_report(case_id: int, *, actor: Person, text: str, expected_version: int | None = None, now: datetime | None = None) -> Case:
     text = _text(text, _("协办反馈"))
     now = now or timezone.now()
 
@@ -209,13 +210,13 @@ def case_co_report(case_id: int, *, actor: Person, text: str, now: datetime | No
         row.reported, row.report, row.reported_at = True, text, now
         row.save(update_fields=["reported", "report", "reported_at"])
 
-    return transition(case_id, "co_report", actor=actor, after=record, now=now, data={"text": text})
+    return transition(case_id, "co_report", actor=actor, after=record, expected_version=expected_version, now=now, data={"text": text})
 
 
 # -- deadlines -----------------------------------------------------------------------------------
 
 def case_extension_request(
-    case_id: int, *, actor: Person, period: str, reason: str, milestone: str = "", now: datetime | None = None
+    case_id: int, *, actor: Person, period: str, reason: str, milestone: str = "", expected_version: int | None = None, now: datetime | None = None
 ) -> Case:
     now = now or timezone.now()
     try:
@@ -237,12 +238,12 @@ def case_extension_request(
             case=case, kind=RequestKind.EXTENSION, reason=reason, period=str(p), requested_by=actor, created_at=now
         )
 
-    return transition(case_id, "extend_request", actor=actor, reason=reason, before=check, after=record, now=now,
+    return transition(case_id, "extend_request", actor=actor, reason=reason, before=check, after=record, expected_version=expected_version, now=now,
                       data={"period": str(p), "milestone": milestone})
 
 
 def case_extension_decide(
-    case_id: int, *, actor: Person, approve: bool, note: str = "", now: datetime | None = None
+    case_id: int, *, actor: Person, approve: bool, note: str = "", expected_version: int | None = None, now: datetime | None = None
 ) -> Case:
     now = now or timezone.now()
     holder: dict[str, ApprovalRequest] = {}
@@ -259,21 +260,22 @@ def case_extension_decide(
         req.decided_by, req.decided_at, req.decision_note = actor, now, note
         req.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
         if approve:
-            m = milestone_extend(case, "", req.period, now=now)
+            m, clock = milestone_extend(case.pk, "", req.period, now=now)
+            clock_store(case, clock)
             event.data = {**event.data, "period": req.period, "milestone": m.kind, "due_at": m.due_at.isoformat()}
             event.save(update_fields=["data"])
 
     action = "extend_approve" if approve else "extend_reject"
-    return transition(case_id, action, actor=actor, reason=note, before=check, after=record, now=now)
+    return transition(case_id, action, actor=actor, reason=note, before=check, after=record, expected_version=expected_version, now=now)
 
 
-def case_documents_request(case_id: int, *, actor: Person, text: str, now: datetime | None = None) -> Case:
+def case_documents_request(case_id: int, *, actor: Person, text: str, expected_version: int | None = None, now: datetime | None = None) -> Case:
     text = _text(text, _("补充材料说明"))
-    return transition(case_id, "request_documents", actor=actor, reason=text, now=now, data={"text": text})
+    return transition(case_id, "request_documents", actor=actor, reason=text, expected_version=expected_version, now=now, data={"text": text})
 
 
-def case_documents_received(case_id: int, *, actor: Person | None, note: str = "", now: datetime | None = None) -> Case:
-    return transition(case_id, "documents_received", actor=actor, reason=note, now=now)
+def case_documents_received(case_id: int, *, actor: Person | None, note: str = "", expected_version: int | None = None, now: datetime | None = None) -> Case:
+    return transition(case_id, "documents_received", actor=actor, reason=note, expected_version=expected_version, now=now)
 
 
 # -- replies -------------------------------------------------------------------------------------
@@ -286,17 +288,17 @@ def _reply_row(kind: str, status: str, actor: Person | None, text: str, now: dat
 
 
 def case_progress_reply(
-    case_id: int, *, actor: Person, text: str, procedural: bool = False, now: datetime | None = None
+    case_id: int, *, actor: Person, text: str, procedural: bool = False, expected_version: int | None = None, now: datetime | None = None
 ) -> Case:
     text = _text(text, _("答复内容"))
     now = now or timezone.now()
     kind = ReplyKind.PROCEDURAL if procedural else ReplyKind.PROGRESS
     action = "procedural_reply" if procedural else "progress_reply"
     return transition(case_id, action, actor=actor, after=_reply_row(kind, ReplyStatus.SENT, actor, text, now),
-                      now=now, data={"text": text})
+                      expected_version=expected_version, now=now, data={"text": text})
 
 
-def case_answer(case_id: int, *, actor: Person, text: str, now: datetime | None = None) -> Case:
+def case_answer(case_id: int, *, actor: Person, text: str, expected_version: int | None = None, now: datetime | None = None) -> Case:
     """A consultation answered on the spot (当场答复)."""
     text = _text(text, _("答复内容"))
     now = now or timezone.now()
@@ -306,10 +308,10 @@ def case_answer(case_id: int, *, actor: Person, text: str, now: datetime | None 
             raise InvalidInput(_("只有咨询类诉求可以当场答复，其他诉求请派单。"), code="not_consultation")
 
     return transition(case_id, "answer", actor=actor, before=check,
-                      after=_reply_row(ReplyKind.ON_SPOT, ReplyStatus.SENT, actor, text, now), now=now, data={"text": text})
+                      after=_reply_row(ReplyKind.ON_SPOT, ReplyStatus.SENT, actor, text, now), expected_version=expected_version, now=now, data={"text": text})
 
 
-def case_reply_submit(case_id: int, *, actor: Person, text: str, now: datetime | None = None) -> Case:
+def case_reply_submit(case_id: int, *, actor: Person, text: str, expected_version: int | None = None, now: datetime | None = None) -> Case:
     text = _text(text, _("办结答复"))
     now = now or timezone.now()
 
@@ -321,10 +323,10 @@ def case_reply_submit(case_id: int, *, actor: Person, text: str, now: datetime |
             )
 
     return transition(case_id, "reply_submit", actor=actor, before=check,
-                      after=_reply_row(ReplyKind.FINAL, ReplyStatus.PENDING, actor, text, now), now=now)
+                      after=_reply_row(ReplyKind.FINAL, ReplyStatus.PENDING, actor, text, now), expected_version=expected_version, now=now)
 
 
-def case_reply_decide(case_id: int, *, actor: Person, approve: bool, note: str = "", now: datetime | None = None) -> Case:
+def case_reply_decide(case_id: int, *, actor: Person, approve: bool, note: str = "", expected_version: int | None = None, now: datetime | None = None) -> Case:
     now = now or timezone.now()
     holder: dict[str, Reply] = {}
 
@@ -344,15 +346,15 @@ def case_reply_decide(case_id: int, *, actor: Person, approve: bool, note: str =
         # The citizen receives the approved text: it goes into the event the outbox reads.
         pending = Reply.objects.filter(case_id=case_id, kind=ReplyKind.FINAL, status=ReplyStatus.PENDING).last()
         data = {"text": pending.text if pending else ""}
-        return transition(case_id, "reply_approve", actor=actor, reason=note, before=check, after=record, now=now, data=data)
-    return transition(case_id, "reply_reject", actor=actor, reason=note, before=check, after=record, now=now)
+        return transition(case_id, "reply_approve", actor=actor, reason=note, before=check, after=record, expected_version=expected_version, now=now, data=data)
+    return transition(case_id, "reply_reject", actor=actor, reason=note, before=check, after=record, expected_version=expected_version, now=now)
 
 
 # -- follow-up and closing -----------------------------------------------------------------------
 
 def case_follow_up(
     case_id: int, *, actor: Person | None, rating: int, comment: str = "", contacted: bool = True,
-    resolved: bool | None = None, by_citizen: bool = False, now: datetime | None = None,
+    resolved: bool | None = None, by_citizen: bool = False, expected_version: int | None = None, now: datetime | None = None,
 ) -> Case:
     """Record the follow-up (回访). An unsatisfied rating reopens the case (重办) with a new deadline."""
     if rating not in Satisfaction.values:
@@ -366,7 +368,7 @@ def case_follow_up(
         FollowUp.objects.create(case=case, rating=rating, contacted=contacted, resolved=is_resolved,
                                 comment=comment, by=actor, by_citizen=by_citizen, at=now)
 
-    case = transition(case_id, "follow_up", actor=actor, reason=comment, after=record, now=now,
+    case = transition(case_id, "follow_up", actor=actor, reason=comment, after=record, expected_version=expected_version, now=now,
                       changes={"satisfaction": rating},
                       data={"rating": rating, "rating_label": str(Satisfaction(rating).label), "by_citizen": by_citizen})
     if unsatisfied:
@@ -377,32 +379,32 @@ def case_follow_up(
     return case
 
 
-def case_reopen(case_id: int, *, actor: Person | None, reason: str, now: datetime | None = None) -> Case:
+def case_reopen(case_id: int, *, actor: Person | None, reason: str, expected_version: int | None = None, now: datetime | None = None) -> Case:
     case = Case.objects.only("lead_unit_id", "reopen_count").filter(pk=case_id).first()
     if case is None or case.lead_unit_id is None:
-        return transition(case_id, "reopen_dispatch", actor=actor, reason=reason, now=now,
+        return transition(case_id, "reopen_dispatch", actor=actor, reason=reason, expected_version=expected_version, now=now,
                           changes={"reopen_count": (case.reopen_count + 1) if case else 1, "satisfaction": None})
-    return transition(case_id, "reopen", actor=actor, reason=reason, now=now,
+    return transition(case_id, "reopen", actor=actor, reason=reason, expected_version=expected_version, now=now,
                       changes={"reopen_count": case.reopen_count + 1, "satisfaction": None})
 
 
-def case_archive(case_id: int, *, actor: Person | None, now: datetime | None = None) -> Case:
-    return transition(case_id, "archive", actor=actor, now=now)
+def case_archive(case_id: int, *, actor: Person | None, expected_version: int | None = None, now: datetime | None = None) -> Case:
+    return transition(case_id, "archive", actor=actor, expected_version=expected_version, now=now)
 
 
-def case_withdraw(case_id: int, *, actor: Person | None, reason: str, now: datetime | None = None) -> Case:
-    return transition(case_id, "withdraw", actor=actor, reason=reason, now=now)
+def case_withdraw(case_id: int, *, actor: Person | None, reason: str, expected_version: int | None = None, now: datetime | None = None) -> Case:
+    return transition(case_id, "withdraw", actor=actor, reason=reason, expected_version=expected_version, now=now)
 
 
-def case_invalidate(case_id: int, *, actor: Person, reason: str, now: datetime | None = None) -> Case:
-    return transition(case_id, "invalidate", actor=actor, reason=reason, now=now)
+def case_invalidate(case_id: int, *, actor: Person, reason: str, expected_version: int | None = None, now: datetime | None = None) -> Case:
+    return transition(case_id, "invalidate", actor=actor, reason=reason, expected_version=expected_version, now=now)
 
 
-def case_merge(case_id: int, *, actor: Person, into_id: int, reason: str = "", now: datetime | None = None) -> Case:
+def case_merge(case_id: int, *, actor: Person, into_id: int, reason: str = "", expected_version: int | None = None, now: datetime | None = None) -> Case:
     if into_id == case_id:
         raise InvalidInput(_("不能合并到自身。"), code="merge_self")
     target = Case.objects.filter(pk=into_id).first()
-    from banshi.orgs.scoping import can_see_case
+    from banshi.cases.visibility import can_see_case
 
     if target is None or not can_see_case(actor, target):
         raise InvalidInput(_("要合并到的诉求不存在。"), code="invalid_merge_target")
@@ -413,24 +415,24 @@ def case_merge(case_id: int, *, actor: Person, into_id: int, reason: str = "", n
         CaseLink.objects.get_or_create(case=case, other=target, kind=LinkKind.DUPLICATE)
         CaseLink.objects.get_or_create(case=target, other=case, kind=LinkKind.DUPLICATE)
 
-    return transition(case_id, "merge", actor=actor, reason=reason, after=record, now=now,
+    return transition(case_id, "merge", actor=actor, reason=reason, after=record, expected_version=expected_version, now=now,
                       changes={"merged_into_id": target.pk}, data={"into": target.number})
 
 
 def case_mark_urgent(case_id: int, *, actor: Person | None, urgency: str = Urgency.URGENT, reason: str = "",
-                     now: datetime | None = None) -> Case:
+                     expected_version: int | None = None, now: datetime | None = None) -> Case:
     if urgency not in Urgency.values:
         raise InvalidInput(_("紧急程度不正确。"), code="invalid_urgency")
-    return transition(case_id, "mark_urgent", actor=actor, reason=reason, changes={"urgency": urgency}, now=now,
+    return transition(case_id, "mark_urgent", actor=actor, reason=reason, changes={"urgency": urgency}, expected_version=expected_version, now=now,
                       data={"urgency": urgency})
 
 
 def case_link(case_id: int, *, actor: Person | None, other_id: int, kind: str = LinkKind.RELATED,
-              score: float | None = None, now: datetime | None = None) -> Case:
+              score: float | None = None, expected_version: int | None = None, now: datetime | None = None) -> Case:
     if kind not in LinkKind.values:
         raise InvalidInput(_("关联类型不正确。"), code="invalid_link")
     other = Case.objects.filter(pk=other_id).first() if other_id != case_id else None
-    from banshi.orgs.scoping import can_see_case
+    from banshi.cases.visibility import can_see_case
 
     if other is None or (actor is not None and not can_see_case(actor, other)):
         raise InvalidInput(_("要关联的诉求不存在。"), code="invalid_link")
@@ -439,13 +441,13 @@ def case_link(case_id: int, *, actor: Person | None, other_id: int, kind: str = 
         CaseLink.objects.get_or_create(case=case, other_id=other_id, kind=kind, defaults={"score": score})
         CaseLink.objects.get_or_create(case_id=other_id, other=case, kind=kind, defaults={"score": score})
 
-    return transition(case_id, "link", actor=actor, after=record, now=now, data={"other_id": other_id, "kind": kind})
+    return transition(case_id, "link", actor=actor, after=record, expected_version=expected_version, now=now, data={"other_id": other_id, "kind": kind})
 
 
 def case_attach(case_id: int, *, actor: Person | None, files: Sequence[Any], note: str = "",
-                now: datetime | None = None) -> Case:
+                expected_version: int | None = None, now: datetime | None = None) -> Case:
     """Attach already checked files (intake/uploads.py: upload_check) to the case, audited."""
-    from banshi.intake.uploads import attachments_save
+    from banshi.cases.uploads import attachments_save
 
     if not files:
         raise InvalidInput(_("请选择要上传的文件。"), code="no_files")
@@ -455,18 +457,18 @@ def case_attach(case_id: int, *, actor: Person | None, files: Sequence[Any], not
         event.data = {**event.data, "attachments": [{"id": a.pk, "name": a.name, "size": a.size} for a in saved]}
         event.save(update_fields=["data"])
 
-    return transition(case_id, "attach", actor=actor, reason=note, after=record, now=now)
+    return transition(case_id, "attach", actor=actor, reason=note, after=record, expected_version=expected_version, now=now)
 
 
-def case_comment(case_id: int, *, actor: Person, text: str, now: datetime | None = None) -> Case:
+def case_comment(case_id: int, *, actor: Person, text: str, expected_version: int | None = None, now: datetime | None = None) -> Case:
     text = _text(text, _("备注"))
-    return transition(case_id, "comment", actor=actor, reason=text, now=now)
+    return transition(case_id, "comment", actor=actor, reason=text, expected_version=expected_version, now=now)
 
 
 # -- supervision ---------------------------------------------------------------------------------
 
 def case_supervise(case_id: int, *, actor: Person, note: str, due_at: datetime | None = None,
-                   now: datetime | None = None) -> Case:
+                   expected_version: int | None = None, now: datetime | None = None) -> Case:
     note = _text(note, _("督办意见"))
     now = now or timezone.now()
     if due_at is not None and (timezone.is_naive(due_at) or due_at <= now):
@@ -475,11 +477,11 @@ def case_supervise(case_id: int, *, actor: Person, note: str, due_at: datetime |
     def record(case: Case, event: CaseEvent) -> None:
         Supervision.objects.create(case=case, note=note, due_at=due_at, by=actor, created_at=now)
 
-    return transition(case_id, "supervise", actor=actor, reason=note, after=record, now=now,
+    return transition(case_id, "supervise", actor=actor, reason=note, after=record, expected_version=expected_version, now=now,
                       data={"due_at": due_at.isoformat() if due_at else None})
 
 
-def case_supervise_answer(case_id: int, *, actor: Person, text: str, now: datetime | None = None) -> Case:
+def case_supervise_answer(case_id: int, *, actor: Person, text: str, expected_version: int | None = None, now: datetime | None = None) -> Case:
     text = _text(text, _("督办反馈"))
     now = now or timezone.now()
     holder: dict[str, Supervision] = {}
@@ -495,7 +497,7 @@ def case_supervise_answer(case_id: int, *, actor: Person, text: str, now: dateti
         sup.answer, sup.answered_at, sup.answered_by = text, now, actor
         sup.save(update_fields=["answer", "answered_at", "answered_by"])
 
-    return transition(case_id, "supervise_answer", actor=actor, reason=text, before=check, after=record, now=now)
+    return transition(case_id, "supervise_answer", actor=actor, reason=text, before=check, after=record, expected_version=expected_version, now=now)
 
 
 def _open_notice_for_escalation(case: Case) -> Supervision | None:
@@ -505,7 +507,7 @@ def _open_notice_for_escalation(case: Case) -> Supervision | None:
 
 
 def case_escalate(case_id: int, *, actor: Person | None, reason: str, due_at: datetime | None = None,
-                  lapsed: tuple[int, datetime] | None = None, now: datetime | None = None) -> Case:
+                  lapsed: tuple[int, datetime] | None = None, expected_version: int | None = None, now: datetime | None = None) -> Case:
     """升级督办: raise the case's open notice one level (一般 → 重点 → 挂牌), or open one at 重点督办
     when there is none. `due_at` may bring the answer forward (never push it back). Writes internal
     notices to the lead unit's leaders and the notice's supervisor (notify/outbox.py).
@@ -574,4 +576,4 @@ def case_escalate(case_id: int, *, actor: Person | None, reason: str, due_at: da
         }
         event.save(update_fields=["data"])
 
-    return transition(case_id, "escalate", actor=actor, reason=reason, before=check, after=record, now=now)
+    return transition(case_id, "escalate", actor=actor, reason=reason, before=check, after=record, expected_version=expected_version, now=now)

@@ -14,10 +14,11 @@ from django.utils.translation import gettext_lazy
 
 from banshi.cases.enums import OPEN_STATES, CaseType, Channel, RequestStatus, State
 from banshi.cases.models import ApprovalRequest, Case, Supervision
+from banshi.cases.visibility import case_visibility_q
 from banshi.core.errors import InvalidInput, NotFound
 from banshi.orgs.enums import Role
 from banshi.orgs.models import Person, Region
-from banshi.orgs.scoping import case_visibility_q, unit_subtree_ids
+from banshi.orgs.scoping import unit_subtree_ids
 
 DUE_SOON = timedelta(hours=24)
 

@@ -1,12 +1,14 @@
+"""The default routing catalogue, read from triage/data/catalogue.yaml through the validating loader."""
+
 from django.db import migrations
 
 
 def load(apps, schema_editor):
-    from banshi.triage.catalogue import catalogue_as_dicts
+    from banshi.triage.catalogue import catalogue_as_dicts, load_catalogue
     from banshi.triage.routing import default_unit_kinds
 
     Item = apps.get_model("triage", "CatalogueItem")
-    for d in catalogue_as_dicts():
+    for d in catalogue_as_dicts(load_catalogue()):
         Item.objects.update_or_create(
             code=d["code"],
             defaults={

@@ -202,16 +202,15 @@ def rows_parse(text: str, result: ImportResult) -> list[Row]:
 
 
 def _move_subtree(old_path: str, new_path: str) -> None:
-    """A region got a new parent: rewrite the materialised paths below it (and on its cases)."""
-    from banshi.cases.models import Case
+    """A region got a new parent: rewrite the materialised paths below it (the apps that copy
+    region paths, such as cases, follow through the `region_moved` signal)."""
+    from banshi.orgs.signals import region_moved
 
     tail = Substr("path", len(old_path) + 1)
     Region.objects.filter(path__startswith=old_path).exclude(path=new_path).update(
         path=Concat(Value(new_path), tail)
     )
-    Case.objects.filter(region_path__startswith=old_path).update(
-        region_path=Concat(Value(new_path), Substr("region_path", len(old_path) + 1))
-    )
+    region_moved.send(sender=Region, old_path=old_path, new_path=new_path)
 
 
 def regions_import(rows: list[Row], result: ImportResult) -> ImportResult:

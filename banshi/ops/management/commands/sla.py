@@ -27,7 +27,7 @@ class Command(BaseCommand):
         if opts["sub"] == "due":
             self._due(opts["start"], opts["period"])
         else:
-            from banshi.sla.sweep import sla_sweep
+            from banshi.cases.sweep import sla_sweep
 
             while True:
                 r = sla_sweep()

@@ -10,8 +10,9 @@ from django.utils import timezone
 
 from banshi.cases.enums import State
 from banshi.cases.models import Case, CaseEvent
-from banshi.core.demo import DEMO_PASSWORD, demo_build
 from banshi.core.privacy import id_number_normalise, phone_normalise
+from banshi.demo.build import demo_build
+from banshi.demo.world import DEMO_PASSWORD
 from banshi.intake.models import ServicePoint
 from banshi.notify.models import OutboxMessage
 from banshi.orgs.models import Grid, Person, Region, Unit

@@ -14,8 +14,8 @@ from django.utils import timezone
 from banshi.cases.domain import lifecycle as life
 from banshi.cases.enums import State
 from banshi.cases.models import Case, CaseEvent, Supervision
+from banshi.cases.sweep import sla_sweep, supervisions_escalate, supervisions_lapsed
 from banshi.notify.models import OutboxMessage
-from banshi.sla.sweep import sla_sweep, supervisions_escalate, supervisions_lapsed
 from tests.factories import World, case_new
 
 

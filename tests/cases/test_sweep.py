@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from banshi.cases.domain.lifecycle import case_dispatch, case_sign
 from banshi.cases.models import Case, CaseEvent
+from banshi.cases.sweep import sla_sweep
 from banshi.sla.models import Milestone, MilestoneStatus
-from banshi.sla.sweep import sla_sweep
 from tests.factories import World, case_new
 
 

@@ -17,8 +17,8 @@ class Command(BaseCommand):
         parser.add_argument("--once", action="store_true")
 
     def handle(self, *args: Any, **opts: Any) -> None:
+        from banshi.cases.sweep import sla_sweep
         from banshi.notify.worker import outbox_drain
-        from banshi.sla.sweep import sla_sweep
 
         stop = {"flag": False}
         signal.signal(signal.SIGTERM, lambda *_: stop.update(flag=True))

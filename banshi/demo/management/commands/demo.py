@@ -9,7 +9,9 @@ from django.utils.translation import gettext as _
 
 from banshi.cases.enums import State
 from banshi.cases.models import Case
-from banshi.core.demo import DEFAULT_CASES, DEMO_PASSWORD, demo_build
+from banshi.demo.build import DEFAULT_CASES, demo_build
+from banshi.demo.dataset import DemoDataError
+from banshi.demo.world import DEMO_PASSWORD
 
 
 class Command(BaseCommand):
@@ -40,7 +42,10 @@ class Command(BaseCommand):
 
         if verbose:
             self.stdout.write(_("正在生成演示数据（种子 %(seed)d，%(n)d 件诉求）……") % {"seed": opts["seed"], "n": opts["cases"]})
-        r = demo_build(seed=opts["seed"], cases=opts["cases"], progress=progress if opts["verbosity"] > 1 else None)
+        try:
+            r = demo_build(seed=opts["seed"], cases=opts["cases"], progress=progress if opts["verbosity"] > 1 else None)
+        except DemoDataError as exc:
+            raise CommandError(str(exc)) from exc
         if not verbose:
             return
         out = self.stdout.write
