@@ -125,8 +125,8 @@ class EventOut(Schema):
     data: dict[str, Any]
 
 
-# -- action bodies: declared once in the action registry (cases/actions.py) -----------------------
-from banshi.cases.actions import (  # noqa: E402  (re-exported for clients of this module)
+# -- action bodies: the action registry's typed inputs (cases/inputs.py) -----------------------
+from banshi.cases.inputs import (  # noqa: E402  (re-exported for clients of this module)
     AssignIn,
     DecisionIn,
     DispatchIn,

@@ -14,7 +14,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer
 
 from banshi.api import schemas as s
-from banshi.cases.actions import ACTIONS, Action
+from banshi.cases.actions import Action, api_endpoints
 from banshi.cases.domain import lifecycle as life
 from banshi.cases.domain.intake import case_register
 from banshi.cases.models import Case, CaseEvent
@@ -225,7 +225,7 @@ def _endpoint(action: Action) -> Callable[..., dict[str, Any]]:
     return endpoint
 
 
-for _a in ACTIONS:  # one endpoint per registry entry (cases/actions.py)
+for _a in api_endpoints("demand"):  # one endpoint per API path of the action registry (cases/actions.py)
     router.post(f"/{{case_id}}/{_a.path}", response={200: s.CaseDetailOut, **ERRORS}, summary=_a.summary,
                 operation_id=f"case_action_{_a.name}")(_endpoint(_a))
 

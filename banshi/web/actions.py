@@ -1,4 +1,5 @@
-"""The workbench's action forms, generated from the action registry (cases/actions.py).
+"""The workbench's action forms, generated from the action registry (cases/actions.py and the
+entries of each workflow definition).
 
 Holds no rules: the workflow definition and the domain functions decide; this module only turns
 the posted form into the registry entry's typed input (form strings → ids, aware datetimes) and
@@ -15,13 +16,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from pydantic import ValidationError
 
-from banshi.cases.actions import BY_RULE, FormField, form_for_rule
+from banshi.cases.actions import FormField, action_for, form_for
 from banshi.cases.models import Case
 from banshi.core.errors import InvalidInput
 from banshi.orgs.models import Person
 from banshi.web.params import is_id
 
-__all__ = ["FormField", "action_run", "case_ref", "form_for_rule"]
+__all__ = ["FormField", "action_run", "case_ref", "form_for"]
 ID_WIDGETS = {"unit", "handler", "rating"}
 
 
@@ -55,12 +56,12 @@ def _value(f: FormField, data: Mapping[str, str]) -> Any:
     return raw
 
 
-def action_run(case_id: int, action: str, *, actor: Person, data: Mapping[str, str]) -> Case:
+def action_run(case_id: int, action: str, *, actor: Person, data: Mapping[str, str], kind: str = "demand") -> Case:
     """Run a workflow action posted from a web form."""
-    entry = BY_RULE.get(action)
-    if entry is None:
+    entry = action_for(kind, action)
+    if entry is None or not (entry.path or entry.form):  # e.g. attachments: uploaded, not posted as a form
         raise InvalidInput(_("未知的操作：%(action)s") % {"action": action}, code="unknown_action")
-    values: dict[str, Any] = {f.name: _value(f, data) for f in form_for_rule(action)}
+    values: dict[str, Any] = {f.name: _value(f, data) for f in entry.form}
     # An empty optional field takes the input's default (e.g. the link kind, the urgency).
     fields = entry.input.model_fields
     values = {k: v for k, v in values.items() if v not in ("", None) or (k in fields and fields[k].is_required())}
@@ -72,10 +73,10 @@ def action_run(case_id: int, action: str, *, actor: Person, data: Mapping[str, s
     version = (data.get("version") or "").strip()
     if is_id(version):
         values["version"] = int(version)
-    values.update(entry.presets.get(action, {}))
+    values.update(entry.preset)  # e.g. 批准延期 and 驳回延期 share one input, `approve` fixed by the form
     try:
         typed = entry.input.model_validate(values)
     except ValidationError as exc:
         fields = "、".join(str(e["loc"][0]) for e in exc.errors() if e.get("loc"))
         raise InvalidInput(_("请求数据不正确：%(f)s") % {"f": fields}, code="invalid_input") from None
-    return entry.call(case_id, actor, typed, rule=action)
+    return entry.call(case_id, actor, typed)

@@ -33,7 +33,7 @@ from banshi.orgs.enums import Role
 from banshi.orgs.models import Person
 from banshi.sla.models import Milestone
 from banshi.sla.services import due_state
-from banshi.web.actions import action_run, case_ref, form_for_rule
+from banshi.web.actions import action_run, case_ref, form_for
 from banshi.web.board import board_rows, pick_options
 from banshi.web.params import is_id
 from banshi.web.views import case_staff_view, client_ip, me, safe_next, scope_units
@@ -78,7 +78,7 @@ def case_context(request: HttpRequest, case: Case, *, citizen: dict[str, Any] | 
     rules = [r for r in allowed_actions(case, person) if r.action not in NEEDS_PENDING or pending[NEEDS_PENDING[r.action]]]
     if any(s.answered_at is None and s.level >= SUPERVISION_MAX_LEVEL for s in supervisions):
         rules = [r for r in rules if r.action != "escalate"]  # 挂牌督办 is the top: the domain refuses more
-    kinds = {f.kind for r in rules for f in form_for_rule(r.action)}
+    kinds = {f.kind for r in rules for f in form_for(case.kind, r.action)}
     handlers: list[Person] = []
     if "handler" in kinds and case.lead_unit_id:
         handlers = list(Person.objects.filter(unit_id=case.lead_unit_id, is_active=True,
@@ -99,7 +99,7 @@ def case_context(request: HttpRequest, case: Case, *, citizen: dict[str, Any] | 
         "follow_ups": list(case.follow_ups.select_related("by").order_by("at")),
         "co_units": list(case.co_units.select_related("unit")),
         "triage": triage_view(case),
-        "actions": [{"rule": r, "fields": form_for_rule(r.action)} for r in rules],
+        "actions": [{"rule": r, "fields": form_for(case.kind, r.action)} for r in rules],
         "units": scope_units(person) if kinds & {"unit"} else [],
         "handlers": handlers,
         "ratings": Satisfaction.choices,
@@ -140,7 +140,7 @@ def case_act(request: HttpRequest, case_id: int, action: str) -> HttpResponse:
     case = case_get_for(person, case_id)  # 404 for a case this person may not see
     data: dict[str, str] = {k: str(v) for k, v in request.POST.items() if k != "csrfmiddlewaretoken"}
     try:
-        done = action_run(case.pk, action, actor=person, data=data)
+        done = action_run(case.pk, action, actor=person, data=data, kind=case.kind)
     except DomainError as exc:
         if isinstance(exc, NotFound):
             raise
@@ -232,7 +232,7 @@ def supervision(request: HttpRequest) -> HttpResponse:
                 raise InvalidInput(_("请选择要督办的诉求。"), code="invalid_case_ref")
             case = case_get_for(person, case_ref(posted, "case"))  # 404 for a case this person may not see
             data = {BOARD_ACTIONS[action]: posted["text"], "due_at": posted["due_at"]}
-            done = action_run(case.pk, action, actor=person, data=data)
+            done = action_run(case.pk, action, actor=person, data=data, kind=case.kind)
         except DomainError as exc:
             if isinstance(exc, NotFound):
                 raise

@@ -253,12 +253,30 @@ def test_the_docs_page_is_generated_from_the_definition() -> None:
     assert page.read_text(encoding="utf-8") == definition_markdown(DEMAND), "run `banshi workflow docs`"
 
 
-def test_every_staff_rule_has_one_registry_entry() -> None:
-    from banshi.cases.actions import ACTIONS, BY_RULE, UPLOAD_RULES
+def test_every_rule_a_person_runs_has_one_registry_entry() -> None:
+    from banshi.cases.actions import actions_for, api_endpoints
+    from banshi.cases.workflow.demand import ACTIONS, SYSTEM_RULES
 
-    staff_rules = {r.action for r in RULES if r.who}
-    assert staff_rules - UPLOAD_RULES == set(BY_RULE)
-    served = [rule for a in ACTIONS for rule in a.rules]
-    assert len(served) == len(set(served))  # each rule is served by one entry
+    assert {r.action for r in RULES if r.who} == {a.name for a in actions_for("demand")}
+    assert all(not r.who for r in SYSTEM_RULES)
+    assert [a.rule for a in ACTIONS] + list(SYSTEM_RULES) == list(RULES)
+    # Entries sharing an API path share their function and input (the body decides).
+    by_path: dict[str, set[object]] = {}
     for a in ACTIONS:
-        assert set(a.presets) <= set(a.rules)
+        if a.path:
+            by_path.setdefault(a.path, set()).add((a.run, a.input))
+    assert all(len(v) == 1 for v in by_path.values())
+    assert len(api_endpoints("demand")) == len(by_path) == 29
+
+
+def test_entries_sharing_a_path_with_other_functions_are_refused() -> None:
+    from banshi.cases import actions as reg
+    from banshi.cases.domain import lifecycle as life
+    from banshi.cases.inputs import TextIn
+
+    one = reg.act("x1", "甲", {State.HANDLING}, None, (Role.HANDLER, Scope.LEAD), run=life.case_comment, input=TextIn,
+                  api=("same", "s"))
+    two = reg.act("x2", "乙", {State.HANDLING}, None, (Role.HANDLER, Scope.LEAD), run=life.case_co_report,
+                  input=TextIn, api=("same", "s"))
+    with pytest.raises(ValueError, match="share the API path"):
+        reg.actions_register("test_kind", [one, two])

@@ -136,11 +136,25 @@ def definition_register(d: Definition) -> Definition:
     return d
 
 
+SHIPPED = ("banshi.cases.workflow.demand",)
+
+
+def _load_shipped() -> None:
+    """The definitions cases ships register themselves when their module is imported (once)."""
+    import importlib
+
+    for module in SHIPPED:
+        importlib.import_module(module)
+
+
 def definitions() -> list[Definition]:
+    _load_shipped()
     return list(_DEFINITIONS.values())
 
 
 def definition_for(kind: str) -> Definition:
+    if kind not in _DEFINITIONS:
+        _load_shipped()
     try:
         return _DEFINITIONS[kind]
     except KeyError:
@@ -153,7 +167,7 @@ def rule_for(kind: str, action: str) -> Rule | None:
 
 def all_actions() -> set[str]:
     """Every action of every registered definition (deadline policies may name only these)."""
-    return {a for d in _DEFINITIONS.values() for a in d.actions()}
+    return {a for d in definitions() for a in d.actions()}
 
 
 REGISTER = "register"
