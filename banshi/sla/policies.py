@@ -16,7 +16,7 @@ Periods marked unverified in DOMAIN.md are set here and editable by administrato
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -29,17 +29,20 @@ __all__ = [
     "DATA_FILE",
     "DEFAULT_POLICIES",
     "DEFAULT_POLICY_CODE",
+    "POLICY_RULES",
     "RESULT_ACTIONS",
     "SIGN_ACTIONS",
     "PolicyData",
     "PolicyDataError",
     "load_policies",
     "load_policy_data",
+    "policy_choose",
 ]
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "policies.yaml"
 
-_TOP_KEYS = ("action_lists", "default_policy", "channel_policy", "policies")
+_TOP_KEYS = ("action_lists", "default_policy", "channel_policy", "policy_rules", "policies")
+_RULE_CONDITIONS = ("channel", "type", "urgency")
 _POLICY_TYPES: dict[str, type] = {
     "code": str, "name": str, "source": str, "verified": bool, "max_extension": str, "milestones": list,
 }
@@ -61,6 +64,7 @@ class PolicyData:
     channel_policy: dict[str, str]  # intake channel -> policy code
     default_policy_code: str
     action_lists: dict[str, list[str]]  # named action lists shared by milestones ("result", "sign", ...)
+    policy_rules: list[dict[str, str]] = field(default_factory=list)  # first match: channel/type/urgency → policy
 
 
 def load_policy_data(path: Path | str | None = None, *, known_actions: set[str] | None = None) -> PolicyData:
@@ -86,7 +90,7 @@ def _shipped_data() -> PolicyData:
 
 def _read_policies(path: Path, known_actions: set[str] | None) -> PolicyData:
     raw = read_mapping(path, _TOP_KEYS, PolicyDataError)
-    errors = [f"缺少顶层字段 {key}" for key in _TOP_KEYS if key not in raw]
+    errors = [f"缺少顶层字段 {key}" for key in _TOP_KEYS if key not in raw and key != "policy_rules"]
     errors += [f"未知的顶层字段：{key}" for key in raw if key not in _TOP_KEYS]
 
     action_lists = raw.get("action_lists", {})
@@ -126,10 +130,24 @@ def _read_policies(path: Path, known_actions: set[str] | None) -> PolicyData:
     for channel, code in channel_policy.items():
         if not isinstance(channel, str) or not isinstance(code, str) or code not in codes:
             errors.append(f"channel_policy：渠道 {channel} 应对应某条规则的编码（加英文引号），实际为 {code!r}")
+    policy_rules = raw.get("policy_rules", [])
+    if not isinstance(policy_rules, list):
+        errors.append(f"policy_rules 应为列表，实际为{value_kind(policy_rules)}")
+        policy_rules = []
+    for i, rule in enumerate(policy_rules, 1):
+        if not isinstance(rule, dict) or not isinstance(rule.get("policy"), str) or rule["policy"] not in codes:
+            errors.append(f"policy_rules 第{i}条：policy 应为某条规则的编码（加英文引号）")
+            continue
+        unknown = set(rule) - {"policy", *_RULE_CONDITIONS}
+        if unknown or not set(rule) & set(_RULE_CONDITIONS):
+            errors.append(f"policy_rules 第{i}条：条件只能是 {'、'.join(_RULE_CONDITIONS)}，且至少写一个")
+        elif not all(isinstance(rule[k], str) for k in _RULE_CONDITIONS if k in rule):
+            errors.append(f"policy_rules 第{i}条：条件的值应为文本")
     if errors:
         raise PolicyDataError(path, errors)
     return PolicyData(
-        policies=rows, channel_policy=channel_policy, default_policy_code=str(default), action_lists=action_lists
+        policies=rows, channel_policy=channel_policy, default_policy_code=str(default), action_lists=action_lists,
+        policy_rules=[dict(r) for r in policy_rules],
     )
 
 
@@ -161,3 +179,14 @@ SIGN_ACTIONS: list[str] = _DATA.action_lists["sign"]
 # Which policy a new case gets when the caller does not say (channel first, then catalogue).
 CHANNEL_POLICY: dict[str, str] = _DATA.channel_policy
 DEFAULT_POLICY_CODE: str = _DATA.default_policy_code
+POLICY_RULES: list[dict[str, str]] = _DATA.policy_rules
+
+
+def policy_choose(*, channel: str, type: str, urgency: str, suggested: str | None) -> str:
+    """The policy code of a new demand (the caller may still name one): the first rule of the data
+    file whose conditions all hold, then the channel's policy, the catalogue's suggestion, the default."""
+    facts = {"channel": channel, "type": type, "urgency": urgency}
+    for rule in POLICY_RULES:
+        if all(facts[k] == v for k, v in rule.items() if k != "policy"):
+            return rule["policy"]
+    return CHANNEL_POLICY.get(channel) or suggested or DEFAULT_POLICY_CODE

@@ -120,12 +120,13 @@ class ClockEffect:
     restarts: bool = False  # the milestones this action starts are cancelled, then started afresh
     cancels_started_by: tuple[str, ...] = ()  # milestones started by these actions are cancelled
     reopens: bool = False  # milestones marked `on_reopen` start again
+    completes: bool = False  # the matter is answered: every open milestone is met (an on-the-spot answer)
     from_receipt: bool = False  # milestones this action starts count from the receipt time
 
     def describe(self) -> list[str]:
         """The effect in words (Chinese), for the generated docs and diagrams."""
         words = [("pauses", "暂停计时"), ("resumes", "恢复计时"), ("restarts", "重新计时"), ("reopens", "重办重新计时"),
-                 ("from_receipt", "自受理时起算")]
+                 ("completes", "完成全部时限"), ("from_receipt", "自受理时起算")]
         out = [w for name, w in words if getattr(self, name)]
         if self.cancels_started_by:
             out.append(f"取消由{'、'.join(self.cancels_started_by)}开始的时限")
@@ -160,7 +161,7 @@ def clock_apply(
         Milestone.objects.filter(pk__in=[m.pk for m in active]).update(status=MilestoneStatus.CANCELLED)
         active = []
     for m in active:
-        if action in m.met_by:
+        if action in m.met_by or effect.completes:
             late = m.status == MilestoneStatus.BREACHED or now > m.due_at
             m.status = MilestoneStatus.MET_LATE if late else MilestoneStatus.MET
             m.met_at = now

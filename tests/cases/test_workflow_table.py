@@ -89,6 +89,7 @@ EXPECTED_WHO = {
 
 # What each action does to the clock and which measures it counts, written out by hand.
 EXPECTED_CLOCK = {
+    "answer": ["完成全部时限"],  # an on-the-spot answer closes every open milestone
     "return": ["取消由dispatch开始的时限"],
     "transfer": ["重新计时"],
     "request_documents": ["暂停计时"],

@@ -22,7 +22,7 @@ from banshi.core.privacy import id_number_normalise, phone_normalise
 from banshi.orgs.models import Grid, Person, Region, Unit
 from banshi.orgs.regions import region_by_code
 from banshi.sla.models import Policy
-from banshi.sla.policies import CHANNEL_POLICY, DEFAULT_POLICY_CODE
+from banshi.sla.policies import policy_choose
 from banshi.sla.services import policy_by_code
 
 MAX_CONTENT = 5000
@@ -104,8 +104,8 @@ def case_input_clean(data: CaseInput, *, now: datetime, backdate_limit: timedelt
     return data
 
 
-def _policy_for(data: CaseInput, suggested: str | None) -> Policy:
-    code = data.policy_code or CHANNEL_POLICY.get(data.channel) or suggested or DEFAULT_POLICY_CODE
+def _policy_for(data: CaseInput, urgency: str, suggested: str | None) -> Policy:
+    code = data.policy_code or policy_choose(channel=data.channel, type=data.type, urgency=urgency, suggested=suggested)
     policy = policy_by_code(code)
     if policy is None:
         raise InvalidInput(_("时限规则不存在：%(code)s") % {"code": code}, code="invalid_policy")
@@ -155,13 +155,14 @@ def case_register(
         region = region or grid.region
     region = region or intake_unit.region
     suggestion = triage_case_input(data, region.path)
-    policy = _policy_for(data, suggestion.get("policy"))
     received_at = data.received_at or now
     urgency = data.urgency
     if suggestion.get("emergency"):
         urgency = Urgency.EMERGENCY  # the supervisor is alerted with the registration (cases/notices.py)
     elif suggestion.get("urgent") and urgency == Urgency.NORMAL:
         urgency = Urgency.URGENT
+    # An emergency gets the urgent first-response clock; a consultation never gets 信访 clocks.
+    policy = _policy_for(data, urgency, suggestion.get("policy"))
     case = Case(
         tracking_code=tracking_code_new(),
         type=data.type,

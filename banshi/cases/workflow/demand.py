@@ -67,7 +67,7 @@ ACTIONS: tuple[Action, ...] = (
       run=life.case_dispatch, input=DispatchIn, api=("dispatch", "派单 dispatch to a unit"),
       form=(UNIT, FormField("note", "text", gettext_lazy("派单说明（可选）"), required=False))),
     A("answer", "当场答复", {S.REGISTERED}, S.REPLIED, OPERATOR_INTAKE, DISPATCHER_INTAKE,
-      measures={"responded", "resolved"}, notice="final_reply", citizen="已答复",
+      clock=ClockEffect(completes=True), measures={"responded", "resolved"}, notice="final_reply", citizen="已答复",
       run=life.case_answer, input=TextIn, api=("answer", "当场答复 answer a consultation on the spot"),
       form=(REPLY_TEXT,)),
     A("sign", "签收", {S.DISPATCHED}, S.HANDLING, HANDLER_LEAD, LEADER_LEAD, measures={"responded"},
