@@ -4,6 +4,7 @@ Rerun from the repository root (needs ``../shared/data/teddycup2020``; about 3 m
 
     .venv/bin/python bench/triage.py            # 5-fold × 2 cross-validation
     .venv/bin/python bench/triage.py --repeats 1 --skip-baseline   # quicker
+    .venv/bin/python bench/triage.py --emergency-only              # section 5 only (about 30 s)
 
 It prints, with the exact figures:
 
@@ -19,7 +20,13 @@ It prints, with the exact figures:
    the same district by other users), and SimHash index recall;
 3. the top hot spots of ``messages_with_votes.csv`` (heat from up-votes and recency);
 4. throughput on one core (demands/s), model load time, memory and size; the 1-million
-   SimHash lookup time.
+   SimHash lookup time;
+5. the emergency decision (banshi.triage.emergency.emergency_decide): recall and false alarms on
+   the written set ``banshi/triage/data/eval_emergency.csv`` (overall, per kind and per batch —
+   the batches after the first were written before the rules were changed for them), the
+   misses and false alarms, and the false alarms on every real message of
+   ``messages_labelled.csv``, ``messages_with_votes.csv`` and ``messages_with_replies.csv`` (none
+   is an emergency in the 110 sense: every one flagged is printed for a person to judge).
 
 Figures are printed, never asserted (tests do not time anything).
 """
@@ -270,6 +277,72 @@ def bench_hotspots(top: int = 5) -> None:
     print(f"({elapsed:.1f}s for {len(recent)} messages)")
 
 
+# ------------------------------------------------------------------------------ emergencies
+
+EMERGENCY_SET = ROOT / "banshi" / "triage" / "data" / "eval_emergency.csv"
+EMERGENCY_TARGETS = {"recall": 0.98, "false_alarms": 0.01}
+
+
+def bench_emergency() -> None:
+    import csv
+    from collections import Counter
+
+    from banshi.triage.emergency import emergency_decide
+
+    with EMERGENCY_SET.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    section(f"emergency decision: written set {EMERGENCY_SET.relative_to(ROOT)}")
+    started = time.perf_counter()
+    decided = [emergency_decide(r["text"]) for r in rows]
+    elapsed = time.perf_counter() - started
+    pos = [(r, d) for r, d in zip(rows, decided, strict=True) if r["emergency"] == "1"]
+    neg = [(r, d) for r, d in zip(rows, decided, strict=True) if r["emergency"] == "0"]
+    misses = [r for r, d in pos if d is None]
+    alarms = [(r, d) for r, d in neg if d is not None]
+    recall = 1 - len(misses) / len(pos)
+    fa = len(alarms) / len(neg)
+    ok = recall >= EMERGENCY_TARGETS["recall"] and fa <= EMERGENCY_TARGETS["false_alarms"]
+    print(f"recall {recall:.4f} ({len(pos) - len(misses)}/{len(pos)} emergencies), "
+          f"false alarms {fa:.4f} ({len(alarms)}/{len(neg)} non-emergencies) — "
+          f"targets ≥ {EMERGENCY_TARGETS['recall']}, ≤ {EMERGENCY_TARGETS['false_alarms']}: {'met' if ok else 'NOT MET'}")
+    same_kind = sum(1 for r, d in pos if d is not None and d.kind == r["kind"])
+    print(f"kind as written: {same_kind}/{len(pos)}; {len(rows) / elapsed:.0f} demands/s")
+    by_kind: Counter[str] = Counter(r["kind"] for r, _ in pos)
+    hit_kind: Counter[str] = Counter(r["kind"] for r, d in pos if d is not None)
+    print("  recall by kind: " + ", ".join(f"{k} {hit_kind[k]}/{n}" for k, n in by_kind.most_common()))
+    batches: dict[str, list[tuple[dict[str, str], object]]] = {}
+    for r, d in zip(rows, decided, strict=True):
+        batch = r["note"].split("：", 1)[0] if r["note"].startswith("第") and "批" in r["note"][:4] else "第一批"
+        batches.setdefault(batch, []).append((r, d))
+    for batch, items in batches.items():
+        p = [d for r, d in items if r["emergency"] == "1"]
+        n = [d for r, d in items if r["emergency"] == "0"]
+        print(f"  {batch}: recall {sum(d is not None for d in p)}/{len(p)}, false alarms {sum(d is not None for d in n)}/{len(n)}")
+    for r in misses:
+        print(f"  MISS [{r['kind']}] {r['text']}")
+    for r, d in alarms:
+        print(f"  FALSE ALARM [{d.kind}: {'、'.join(d.evidence)}] {r['text']}")  # type: ignore[attr-defined]
+
+    section("emergency decision: false alarms on the real messages (2020 泰迪杯 C题)")
+    total = flagged_total = 0
+    for name in ("messages_labelled.csv", "messages_with_votes.csv", "messages_with_replies.csv"):
+        real = read_rows(DATA / name)
+        started = time.perf_counter()
+        flagged = []
+        for r in real:
+            d = emergency_decide(f"{r['留言主题']}\n{r['留言详情']}")
+            if d is not None:
+                flagged.append((r, d))
+        elapsed = time.perf_counter() - started
+        total += len(real)
+        flagged_total += len(flagged)
+        print(f"{name}: {len(flagged)}/{len(real)} flagged = {len(flagged) / len(real):.4f} "
+              f"(target ≤ {EMERGENCY_TARGETS['false_alarms']}; {len(real) / elapsed:.0f} messages/s)")
+        for r, d in flagged:
+            print(f"  {r['留言编号']} [{d.kind}: {'、'.join(d.evidence)}] {r['留言主题']}")
+    print(f"all real messages: {flagged_total}/{total} flagged = {flagged_total / total:.4f}")
+
+
 # --------------------------------------------------------------------- speed and memory
 
 _LOAD_PROBE = """
@@ -341,10 +414,14 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=2)
     parser.add_argument("--skip-baseline", action="store_true")
     parser.add_argument("--skip-cv", action="store_true")
+    parser.add_argument("--emergency-only", action="store_true", help="only section 5, the emergency decision")
     args = parser.parse_args()
     if not DATA.exists():
         sys.exit(f"missing {DATA}")
     print(f"banshi triage benchmark — data: {DATA} (2020 泰迪杯 C题)")
+    if args.emergency_only:
+        bench_emergency()
+        return
     if not args.skip_cv:
         bench_classification(args.folds, args.repeats, not args.skip_baseline)
     bench_duplicates()
@@ -364,6 +441,7 @@ def main() -> None:
         print(f"trained in {time.perf_counter() - started:.1f}s: {clf.meta['n_features']} features, "
               f"{clf.meta['n_pseudo_labelled']} pseudo-labelled, {clf.meta['n_taxonomy_docs']} taxonomy rows")  # fmt: skip
         bench_speed(path)
+    bench_emergency()
 
 
 if __name__ == "__main__":

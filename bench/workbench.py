@@ -367,12 +367,12 @@ def bulk_load(url: str, n: int, detail: int) -> dict[str, Any]:
         cur.execute("DROP TABLE wb_gen")
         cur.execute("ANALYZE wb_case")
         step("cases", """
-            INSERT INTO cases_case (id, number, tracking_code, type, channel, service_point_id, title, content, citizen_name,
+            INSERT INTO cases_case (id, kind, number, tracking_code, type, channel, service_point_id, title, content, citizen_name,
               citizen_phone, citizen_id_number, anonymous, confidential, address, region_id, region_path, grid_id, category,
               agency, urgency, received_at, backdated, state, version, policy_id, intake_unit_id, lead_unit_id, handler_id,
               created_by_id, merged_into_id, satisfaction, reopen_count, next_due_at, overdue, triage, idempotency_key,
               created_at, updated_at, closed_at)
-            SELECT c.id,
+            SELECT c.id, 'demand',
               'BS' || to_char(c.received_at AT TIME ZONE 'Asia/Shanghai', 'YYYYMMDD') || lpad(c.id::text, 8, '0'),
               'W' || upper(lpad(to_hex(c.id), 9, '0')),
               t.type, t.channel, NULL, t.title, t.content, t.citizen_name,

@@ -93,3 +93,47 @@ def case_new(world: World, **kw: object) -> Case:
     )
     case, _ = case_register(data=data, intake_unit=world.committee, actor=world.operator)
     return case
+
+
+# -- routing to the unit (issue 15): the departments the catalogue's unit kinds name ------------------
+
+
+@dataclass
+class RoutingUnits:
+    """A street (文化路街道, with a community) in the world's district and the county departments
+    and procuratorate that catalogue items prefer; each unit has a handler."""
+
+    town: Region
+    village: Region
+    street: Unit
+    urban: Unit
+    housing: Unit
+    hrss: Unit
+    health: Unit
+    civil_affairs: Unit
+    market: Unit
+    environment: Unit
+    procuratorate: Unit
+
+
+def routing_units_build(world: World) -> RoutingUnits:
+    town = Region.objects.create(code="130302001", name="文化路街道", level=4, parent=world.district)
+    village = Region.objects.create(code="130302001001", name="文化里社区", level=5, parent=town)
+
+    def unit(name: str, kind: str, region: Region) -> Unit:
+        u = Unit.objects.create(name=name, kind=kind, region=region)
+        person(f"{kind}_handler", "handler", u)
+        return u
+
+    return RoutingUnits(
+        town=town, village=village,
+        street=unit("文化路街道办事处", "street", town),
+        urban=unit("海港区城市管理综合行政执法局", "urban_management", world.district),
+        housing=unit("海港区住房和城乡建设局", "housing", world.district),
+        hrss=unit("海港区人力资源和社会保障局", "human_resources", world.district),
+        health=unit("海港区卫生健康局", "health", world.district),
+        civil_affairs=unit("海港区民政局", "civil_affairs", world.district),
+        market=unit("海港区市场监督管理局", "market_regulation", world.district),
+        environment=unit("秦皇岛市生态环境局海港分局", "environment", world.district),
+        procuratorate=unit("海港区人民检察院", "procuratorate", world.district),
+    )

@@ -64,10 +64,13 @@ class ActionOut(Schema):
 
 
 class CaseOut(Schema):
+    # Every code keeps its field; its Chinese label stands beside it (`*_label`, added later).
     id: int
     number: str | None
     type: str
+    type_label: str = Field("", description="类型的中文名称，如“投诉”")
     channel: str
+    channel_label: str = Field("", description="渠道的中文名称，如“12345热线”")
     title: str
     content: str
     citizen: CitizenOut
@@ -75,15 +78,20 @@ class CaseOut(Schema):
     confidential: bool
     address: str
     region_code: str | None
+    region_name: str | None = Field(None, description="行政区划名称")
     category: str
+    category_label: str = Field("", description="事项分类的中文名称（事项目录），如“诈骗”")
     agency: str
+    agency_label: str = Field("", description="条线的中文名称，如“公安”")
     urgency: str
+    urgency_label: str = Field("", description="紧急程度的中文名称")
     received_at: datetime
     backdated: bool
     state: str
     state_label: str
     version: int
     policy: str | None
+    policy_label: str | None = Field(None, description="时限规则名称")
     intake_unit_id: int
     lead_unit_id: int | None
     lead_unit: str | None
@@ -91,9 +99,11 @@ class CaseOut(Schema):
     next_due_at: datetime | None
     overdue: bool
     satisfaction: int | None
+    satisfaction_label: str | None = Field(None, description="满意度的中文名称")
     reopen_count: int
     merged_into_id: int | None
-    triage: dict[str, Any]
+    triage: dict[str, Any] = Field(description="分流建议：原有字段（编码）之外，agency_label、category_label、"
+                                               "emergency_label、transfer_advice 等为中文说明，alternatives 各项带 name")
 
 
 class CaseDetailOut(CaseOut):

@@ -18,16 +18,18 @@ from banshi.cases.actions import Action, api_endpoints
 from banshi.cases.domain import lifecycle as life
 from banshi.cases.domain.intake import case_register
 from banshi.cases.models import Case, CaseEvent
+from banshi.cases.queries.available import actions_available
 from banshi.cases.queries.cases import LIST_COUNT_CAP, CaseFilters, capped_count, case_get_for, case_list_for
 from banshi.cases.queries.personal import citizen_masked, citizen_reveal
 from banshi.cases.registration import VIA_STAFF
-from banshi.cases.workflow import allowed_actions, state_label
+from banshi.cases.workflow import state_label
 from banshi.core.errors import DomainError, InvalidInput
 from banshi.orgs.auth import api_token_issue, api_token_person, person_sign_in
 from banshi.orgs.models import Person, Unit
 from banshi.sla.models import Milestone
 from banshi.sla.periods import compute_due, parse_period
 from banshi.sla.services import due_state, get_calendar
+from banshi.triage.labels import agency_label, category_label, suggestion_labelled
 
 
 class TokenAuth(HttpBearer):
@@ -87,19 +89,28 @@ def _local(dt: datetime | None) -> datetime | None:
 
 
 def case_out(case: Case) -> dict[str, Any]:
+    """A case for clients: the machine codes they depend on, each with its Chinese label beside it
+    (`type_label`, `channel_label`, `category_label`, `agency_label`, `urgency_label`, …)."""
     return {
-        "id": case.pk, "number": case.number, "type": case.type, "channel": case.channel, "title": case.title,
+        "id": case.pk, "number": case.number, "type": case.type, "type_label": case.get_type_display(),
+        "channel": case.channel, "channel_label": case.get_channel_display(), "title": case.title,
         "content": case.content, "citizen": citizen_masked(case), "anonymous": case.anonymous,
         "confidential": case.confidential, "address": case.address, "region_code": case.region_id,
-        "category": case.category, "agency": case.agency, "urgency": case.urgency,
+        "region_name": case.region.name if case.region_id and case.region else None,
+        "category": case.category, "category_label": category_label(case.category),
+        "agency": case.agency, "agency_label": agency_label(case.agency),
+        "urgency": case.urgency, "urgency_label": case.get_urgency_display(),
         "received_at": _local(case.received_at), "backdated": case.backdated, "state": case.state,
         "state_label": state_label(case.state), "version": case.version,
         "policy": case.policy.code if case.policy_id and case.policy else None,
+        "policy_label": case.policy.name if case.policy_id and case.policy else None,
         "intake_unit_id": case.intake_unit_id, "lead_unit_id": case.lead_unit_id,
         "lead_unit": case.lead_unit.name if case.lead_unit_id and case.lead_unit else None,
         "handler_id": case.handler_id, "next_due_at": _local(case.next_due_at), "overdue": case.overdue,
-        "satisfaction": case.satisfaction, "reopen_count": case.reopen_count, "merged_into_id": case.merged_into_id,
-        "triage": case.triage or {},
+        "satisfaction": case.satisfaction,
+        "satisfaction_label": case.get_satisfaction_display() if case.satisfaction else None,
+        "reopen_count": case.reopen_count, "merged_into_id": case.merged_into_id,
+        "triage": suggestion_labelled(case.triage),
     }
 
 
@@ -112,7 +123,7 @@ def case_detail_out(case: Case, person: Person) -> dict[str, Any]:
         for m in Milestone.objects.filter(case=case).order_by("starts_at", "id")
     ]
     out["allowed_actions"] = [
-        {"action": r.action, "label": str(r.label), "needs_reason": r.needs_reason} for r in allowed_actions(case, person)
+        {"action": r.action, "label": str(r.label), "needs_reason": r.needs_reason} for r in actions_available(case, person)
     ]
     return out
 
@@ -174,7 +185,7 @@ def case_list(
         queue=queue, state=state.split(",") if state else None, type=type, channel=channel, category=category,
         region=region, unit_id=unit_id, due=due, received_from=received_from, received_to=received_to, q=q, sort=sort,
     )
-    qs = case_list_for(_me(request), filters).select_related("lead_unit", "policy")
+    qs = case_list_for(_me(request), filters).select_related("lead_unit", "policy", "region")
     items = list(qs[offset : offset + limit])
     count = capped_count(qs, LIST_COUNT_CAP)
     return {"count": count, "count_capped": count >= LIST_COUNT_CAP, "items": [case_out(c) for c in items],

@@ -88,6 +88,7 @@ class RequestStatus(models.TextChoices):
     PENDING = "pending", _("待审批")
     APPROVED = "approved", _("已批准")
     REJECTED = "rejected", _("已驳回")
+    LAPSED = "lapsed", _("已失效")  # the case left handling (or its unit) before anyone decided
 
 
 class ReplyKind(models.TextChoices):

@@ -4,13 +4,14 @@ score them. "From one matter to one class of matters" (从解决一件事到解�
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from banshi.cases.enums import LinkKind, State
+from banshi.cases.enums import CLOSED_STATES, LinkKind, State
 from banshi.cases.models import Case
 from banshi.orgs.models import Person
 from banshi.triage.duplicates import Candidate, DuplicateLink, find_duplicates
@@ -60,16 +61,42 @@ def case_duplicates_link(case_id: int, *, now: datetime | None = None) -> list[D
     return links
 
 
+# Hot spots count every demand still standing: merged and invalid ones are others' duplicates or
+# not demands, and a withdrawn one was taken back by the citizen (never the one "查看" opens).
+HOTSPOT_EXCLUDED = (State.MERGED, State.INVALID, State.WITHDRAWN)
+
+
 def hotspots_for(person: Person, *, days: int = 30, max_cases: int = 3000, top: int = 20,
                  now: datetime | None = None) -> list[dict[str, Any]]:
-    """Hot spots among the recent cases this person may see (newest `max_cases` at most)."""
+    """Hot spots among the recent cases this person may see (newest `max_cases` at most): each
+    with its place (the cases' region and the named spot of their addresses), key words, the
+    newest open case as its representative, its case ids and its count per day (Beijing time)."""
     from banshi.cases.queries.cases import visible_cases
 
     now = now or timezone.now()
-    rows = (visible_cases(person).filter(received_at__gte=now - timedelta(days=days)).exclude(state__in=EXCLUDED)
-            .order_by("-received_at").values_list("id", "title", "content", "received_at", "citizen_phone", "reopen_count")
+    since = now - timedelta(days=days)
+    rows = (visible_cases(person).filter(received_at__gte=since).exclude(state__in=HOTSPOT_EXCLUDED)
+            .order_by("-received_at")
+            .values_list("id", "title", "content", "received_at", "citizen_phone", "reopen_count", "address",
+                         "state", "region__name", "region__parent__name", "region__parent__parent__name")
             [:max_cases])
-    demands = [Demand(id=pk, text=f"{title}\n{content}", time=at, support=reopen, caller=phone or None)
-               for pk, title, content, at, phone, reopen in rows]
+    demands = [Demand(id=pk, text=f"{title}\n{content}", time=at, support=reopen, caller=phone or None,
+                      address=address or "", region=region[0] or "", areas=tuple(a for a in region if a),
+                      open=state not in CLOSED_STATES)
+               for pk, title, content, at, phone, reopen, address, state, *region in rows]
     spots = find_hotspots(demands, now=now, top=top)
-    return [s.to_dict() for s in spots]
+    first_day = timezone.localdate(since)
+    out = []
+    for s in spots:
+        d = s.to_dict()
+        d["first_at"], d["last_at"] = s.first, s.last
+        per_day = Counter(timezone.localdate(m.time) for m in s.members)
+        d["daily"] = [(first_day + timedelta(days=k), per_day.get(first_day + timedelta(days=k), 0))
+                      for k in range((timezone.localdate(now) - first_day).days + 1)]
+        out.append(d)
+    return out
+
+
+def hotspot_for(person: Person, case_id: int, **kw: Any) -> dict[str, Any] | None:
+    """The hot spot (as `hotspots_for` gives it) that holds this case, or None."""
+    return next((s for s in hotspots_for(person, **kw) if case_id in s["ids"]), None)

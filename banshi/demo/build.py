@@ -25,6 +25,7 @@ from banshi.cases.enums import State
 from banshi.cases.models import Case
 from banshi.demo.cases import CaseRun, CaseStopped, cases_plan, merged_case
 from banshi.demo.dataset import DemoData, demo_data
+from banshi.demo.knowledge import knowledge_build
 from banshi.demo.world import DemoResult, world_build
 
 DEFAULT_CASES = 3000
@@ -50,6 +51,7 @@ def demo_build(*, seed: int = 42, cases: int = DEFAULT_CASES, now: datetime | No
     result = DemoResult()
     with transaction.atomic():
         worlds = world_build(rng, result, data)
+        result.knowledge = knowledge_build(data)  # before the cases: their on-the-spot answers come from it
     specs = cases_plan(rng, worlds, cases, now, data)
     ordinary = sorted((s for s in specs if s.target != State.MERGED), key=lambda s: (s.received_at, s.index))
     merged = [s for s in specs if s.target == State.MERGED]

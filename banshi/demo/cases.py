@@ -47,6 +47,7 @@ from banshi.cases.models import Case
 from banshi.cases.registration import SYSTEM_CHANNELS, VIA_STAFF
 from banshi.core.errors import DomainError
 from banshi.demo.dataset import TEXT_PLACEHOLDERS, DemoData, Template, Weights
+from banshi.demo.knowledge import on_the_spot_answer
 from banshi.demo.world import DemoResult, PlaceWorld, id_number_random, mobile_random, name_random
 from banshi.orgs.enums import Role
 from banshi.orgs.models import Person, Region, Unit
@@ -440,7 +441,7 @@ class CaseRun:
         if closed and spec.data.type == CaseType.CONSULTATION and rng.random() < 0.55:
             self.later(rng.uniform(0.02, 0.4))
             self.do("当场答复", case_answer, actor=self.intake_operator(),
-                    text=self.notes.answered_on_the_spot)
+                    text=on_the_spot_answer(spec.data.content, self.notes.answered_on_the_spot))
             self.after_reply(target, reopen=False)
             return
         if target == State.WITHDRAWN:

@@ -21,11 +21,12 @@ from typing import Any, NoReturn, TypeVar
 
 from banshi.cases.enums import UNSATISFIED_RATINGS, CaseType, Channel, Satisfaction, State
 from banshi.core.datafiles import YamlReadError, read_yaml
-from banshi.orgs.enums import Role, UnitKind
+from banshi.orgs.enums import Agency, Role, UnitKind
 from banshi.sla.periods import parse_period
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
-FILES = ("places.yaml", "people.yaml", "units.yaml", "staff.yaml", "demands.yaml", "replies.yaml", "mix.yaml")
+FILES = ("places.yaml", "people.yaml", "units.yaml", "staff.yaml", "demands.yaml", "replies.yaml", "mix.yaml",
+         "knowledge.yaml")
 
 # Placeholders a demand text may use; cases.py fills exactly these.
 TEXT_PLACEHOLDERS = frozenset({
@@ -204,6 +205,19 @@ class Mix:
 
 
 @dataclass(frozen=True)
+class KnowledgeSpec:
+    """A knowledge-base entry (知识库) for the hotline's on-the-spot answers."""
+
+    title: str
+    category: str
+    agency: str
+    keywords: str
+    question: str
+    answer: str
+    source: str
+
+
+@dataclass(frozen=True)
 class DemoData:
     places: tuple[PlaceSpec, ...]
     communities: tuple[str, ...]
@@ -217,6 +231,7 @@ class DemoData:
     demands: Demands
     replies: Replies
     mix: Mix
+    knowledge: tuple[KnowledgeSpec, ...]
     source: Path  # the directory the files were read from
 
     def policies_check(self, known: Iterable[str]) -> None:
@@ -606,6 +621,40 @@ def _mix(f: _File, doc: dict[str, Any], unit_keys: list[str]) -> Mix:
     )
 
 
+def _knowledge(f: _File, doc: dict[str, Any]) -> tuple[KnowledgeSpec, ...]:
+    f.mapping(doc, "", ("entries",))
+    entries: list[KnowledgeSpec] = []
+
+    def joined(value: Any, where: str) -> str:
+        """A block of lines as one paragraph: Chinese needs no space where the file breaks a line."""
+        return "".join(line.strip() for line in f.text(value, where).splitlines())
+
+    for i, raw in enumerate(f.items(doc["entries"], "entries")):
+        at = f"entries[{i}]"
+        m = f.mapping(raw, at, ("title", "category", "agency", "keywords", "answer"), ("question", "source"))
+        title = f.text(m["title"], f"{at}.title").strip()
+        if len(title) > 120:
+            f.fail(f"{at}.title", "不能超过120字")
+        if any(e.title == title for e in entries):
+            f.fail(f"{at}.title", f"重复的标题“{title}”")
+        keywords = " ".join(f.text(m["keywords"], f"{at}.keywords").split())
+        if len(keywords) > 255:
+            f.fail(f"{at}.keywords", "不能超过255字")
+        answer = joined(m["answer"], f"{at}.answer")
+        if len(answer) > 5000:
+            f.fail(f"{at}.answer", "不能超过5000字")
+        source = f.text(m["source"], f"{at}.source").strip() if "source" in m else ""
+        if len(source) > 255:
+            f.fail(f"{at}.source", "不能超过255字")
+        entries.append(KnowledgeSpec(
+            title=title, category=f.text(m["category"], f"{at}.category").strip()[:64],
+            agency=str(f.choice(m["agency"], f"{at}.agency", Agency).value), keywords=keywords,
+            question=f.text(m["question"], f"{at}.question").strip() if "question" in m else "",
+            answer=answer, source=source,
+        ))
+    return tuple(entries)
+
+
 def _roles_check(f: _File, data: DemoData) -> None:
     """Every unit the build asks for a person of some role has one (staff.yaml)."""
     roles: dict[str, set[str]] = {s.unit: {p.role for p in s.people} for s in data.staff}
@@ -653,6 +702,7 @@ def demo_data_load(directory: Path = DATA_DIR) -> DemoData:
         demands=demands,
         replies=_replies(files["replies.yaml"], docs["replies.yaml"], unit_keys, demands.templates),
         mix=_mix(files["mix.yaml"], docs["mix.yaml"], unit_keys),
+        knowledge=_knowledge(files["knowledge.yaml"], docs["knowledge.yaml"]),
         source=directory,
     )
     _roles_check(files["staff.yaml"], data)

@@ -95,6 +95,7 @@ class DemoResult:
     extended: int = 0
     reopened: int = 0
     supervised: int = 0
+    knowledge: int = 0  # knowledge-base entries added
     co_handled: int = 0
     transferred: int = 0
     problems: list[str] = field(default_factory=list)

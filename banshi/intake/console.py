@@ -23,27 +23,37 @@ from banshi.core.privacy import mask_name, mask_text, phone_normalise
 from banshi.intake.models import KnowledgeEntry
 from banshi.intake.services import to_simplified
 from banshi.orgs.models import Person
+from banshi.triage.emergency import NUMBER_NAMES, emergency_decide
 
-# Transfers the operator must offer at once (12345 sorting out: 110/119/120/122). Editable here;
-# the keyword lists are a prompt for the operator, never an automatic decision.
+# The numbers the operator transfers to (12345 sorting out: 110/119/120/122), and the hotlines
+# offered only in addition (``also``). Which ones apply is the one emergency decision's
+# (banshi/triage/emergency.py: emergency_decide), never a keyword list of its own.
 EMERGENCY_TRANSFERS: list[dict[str, Any]] = [
-    {"number": "110", "name": "报警", "keywords": ["打人", "持刀", "抢劫", "盗窃", "正在打", "绑架", "杀人", "砍人", "家暴", "威胁"]},
-    {"number": "119", "name": "火警", "keywords": ["着火", "失火", "火灾", "冒烟", "爆炸", "燃气泄漏", "煤气泄漏"]},
-    {"number": "120", "name": "急救", "keywords": ["昏迷", "晕倒", "出血", "受伤", "心脏病", "中毒", "不省人事"]},
-    {"number": "122", "name": "交通事故", "keywords": ["车祸", "撞车", "交通事故", "追尾", "肇事逃逸"]},
-    {"number": "12356", "name": "心理援助热线", "keywords": ["自杀", "轻生", "不想活", "跳楼", "割腕"]},
+    {"number": n, "name": NUMBER_NAMES[n], "also": n in ("12356", "96110")}
+    for n in ("110", "119", "120", "122", "12356", "96110")
 ]
 
 
+def emergency_banner(text: str) -> dict[str, Any] | None:
+    """What the console shows for the text being typed, from the one emergency decision: its
+    name, what to do, the numbers (110/119/120/122 first; 12356/96110 only as an addition) and
+    the words it went by; None when it is no emergency."""
+    decision = emergency_decide(text or "")
+    if decision is None:
+        return None
+    return {
+        "kind": decision.kind, "name": decision.name, "staff": decision.staff, "evidence": list(decision.evidence),
+        "calls": [{"number": c["number"], "name": c["name"], "also": bool(c["also"])} for c in decision.calls],
+    }
+
+
 def emergency_prompt(text: str) -> list[dict[str, Any]]:
-    """The transfers whose keywords occur in the text, for the operator to offer."""
-    text = to_simplified(text or "")
-    out = []
-    for t in EMERGENCY_TRANSFERS:
-        hits = [k for k in t["keywords"] if k in text]
-        if hits:
-            out.append({"number": t["number"], "name": t["name"], "matched": hits})
-    return out
+    """The numbers to transfer to, in order (110/119/120/122 first, then the hotlines offered in
+    addition), each with the words the decision went by; [] when the text is no emergency."""
+    banner = emergency_banner(text)
+    if banner is None:
+        return []
+    return [{**c, "matched": banner["evidence"]} for c in banner["calls"]]
 
 
 def caller_history(person: Person, phone: str, *, limit: int = 20) -> list[dict[str, Any]]:
@@ -117,4 +127,6 @@ def knowledge_search_view(request: HttpRequest, person: Person) -> dict[str, Any
 @_staff
 def emergency_view(request: HttpRequest, person: Person) -> dict[str, Any]:
     text = request.GET.get("text", "")
-    return {"transfers": EMERGENCY_TRANSFERS, "prompt": emergency_prompt(text) if text else []}
+    banner = emergency_banner(text) if text else None
+    return {"transfers": EMERGENCY_TRANSFERS, "prompt": emergency_prompt(text) if text else [],
+            "staff": banner["staff"] if banner else ""}

@@ -27,11 +27,14 @@ from banshi.cases.registration import VIA_IMPORT
 from banshi.core.errors import DomainError
 from banshi.core.privacy import mask_id_number, mask_name, mask_phone, mask_text
 from banshi.orgs.models import Unit
+from banshi.triage.labels import agency_label, category_label, category_names
 
 log = logging.getLogger(__name__)
 
 COLUMNS = ["编号", "受理时间", "渠道", "类型", "诉求内容", "姓名", "电话", "身份证号", "地址", "区划代码", "分类"]
-EXPORT_EXTRA = ["状态", "查询码"]
+# Exported after the import columns (an import reads none of them). Every cell a person reads is
+# in words: channel, type, category, state, urgency, agency and unit by their Chinese names.
+EXPORT_EXTRA = ["状态", "查询码", "紧急程度", "条线", "主办单位"]
 REQUIRED = ("受理时间", "类型", "诉求内容")
 HEADER_ALIASES = {
     "序号": "编号", "台账编号": "编号", "登记时间": "受理时间", "时间": "受理时间", "来源": "渠道", "受理渠道": "渠道",
@@ -168,8 +171,13 @@ class Progress:
         self.stream.flush()
 
 
+def _category_code(text: str, codes: dict[str, str]) -> str:
+    """A ledger's 分类 cell as stored: an item's name (as exported) → its code; anything else as it is."""
+    return codes.get(text, text)[:64]
+
+
 def _row_input(row: dict[str, str], when: datetime, default_channel: str, channels: dict[str, str],
-               types: dict[str, str]) -> CaseInput:
+               types: dict[str, str], categories: dict[str, str] | None = None) -> CaseInput:
     type_text = row.get("类型", "")
     case_type = types.get(type_text)
     if case_type is None:
@@ -182,7 +190,8 @@ def _row_input(row: dict[str, str], when: datetime, default_channel: str, channe
     return CaseInput(
         type=case_type, channel=channel, content=row.get("诉求内容", ""), citizen_name=name,
         citizen_phone=row.get("电话", ""), citizen_id_number=row.get("身份证号", ""), anonymous=not name,
-        address=row.get("地址", ""), region_code=row.get("区划代码") or None, category=row.get("分类", "")[:64],
+        address=row.get("地址", ""), region_code=row.get("区划代码") or None,
+        category=_category_code(row.get("分类", ""), categories or {}),
         received_at=when,
     )
 
@@ -197,6 +206,7 @@ def cases_import(
     file_key = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
     channels = _label_map(Channel.choices)
     types = _label_map(CaseType.choices)
+    categories = {name: code for code, name in category_names().items()}
     report = ImportReport(rows=len(rows))
     bar = Progress(len(rows), progress, _("导入"))
     seen_numbers: dict[str, int] = {}
@@ -224,7 +234,8 @@ def cases_import(
                         if number in existing:
                             report.skipped += 1  # a row exported from this system
                             continue
-                    data = _row_input(row, parse_when(raw.get("受理时间")), default_channel, channels, types)
+                    data = _row_input(row, parse_when(raw.get("受理时间")), default_channel, channels, types,
+                                      categories)
                     key = f"import:{unit.pk}:{number}" if number else f"import:{file_key}:{row_no}"
                     _case, created = case_register(data=data, intake_unit=unit, actor=None, via=VIA_IMPORT,
                                                   idempotency_key=key[:80],
@@ -263,15 +274,19 @@ def _export_row(case: Case, full: bool) -> list[str]:
         case.citizen_id_number if full else mask_id_number(case.citizen_id_number),
         case.address,
         case.region_id or "",
-        case.category,
+        category_label(case.category),
         case.get_state_display(),
         case.tracking_code,
+        case.get_urgency_display(),
+        agency_label(case.agency),
+        case.lead_unit.name if case.lead_unit_id and case.lead_unit else "",
     ]
 
 
 def cases_export(path: Path, cases: Iterable[Case], *, full: bool = False,
                  progress: Callable[[int], None] | None = None) -> int:
-    """Write cases in the import layout (plus state and tracking code). Masked unless `full`."""
+    """Write cases in the import layout (plus state, tracking code, urgency, agency and lead unit:
+    pass them with `select_related("lead_unit")`), every code as its Chinese name. Masked unless `full`."""
     header = COLUMNS + EXPORT_EXTRA
     count = 0
 

@@ -4,24 +4,36 @@ result, supplement material. Views parse, call banshi.intake.services, render.""
 from __future__ import annotations
 
 import secrets
+from datetime import datetime, timedelta
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import (
+    FileResponse,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    HttpResponseRedirect,
+    JsonResponse,
+)
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from banshi.cases.domain.intake import CaseInput
-from banshi.cases.enums import CaseType, Channel
-from banshi.cases.models import Case
+from banshi.cases.enums import OPEN_STATES, CaseType, Channel
+from banshi.cases.models import Attachment, Case
 from banshi.cases.uploads import MAX_FILES, upload_check
-from banshi.core.errors import DomainError
+from banshi.core.errors import DomainError, NotFound
 from banshi.intake import services
 from banshi.intake.forms import RateForm, SubmitForm, SupplementForm, TrackForm, idempotency_key_clean
-from banshi.intake.ratelimit import client_ip, rate_hit
+from banshi.intake.ratelimit import client_ip, rate_hit, rate_refund
+from banshi.orgs.enums import RegionLevel
 from banshi.orgs.models import Region
+from banshi.sla.models import Milestone, MilestoneStatus
+from banshi.triage.emergency import NUMBER_NAMES
 
 DISPLAY_COOKIE = "banshi_display"
 SESSION_CASES = "portal_cases"
@@ -52,9 +64,25 @@ def _top_regions() -> list[Region]:
     return roots
 
 
+def _point_county(point: services.ServicePoint | None) -> Region | None:
+    """The county (区县) of a service point: its own region, else its unit's, climbed up to county
+    level. The portal reached from a point's QR poster starts its region picker there."""
+    if point is None:
+        return None
+    region = point.region if point.region_id else point.unit.region
+    while region is not None and region.level > RegionLevel.COUNTY and region.parent_id:
+        region = region.parent
+    return region if region is not None and region.level >= RegionLevel.COUNTY else None
+
+
 def _submit_ctx(form: SubmitForm, point: services.ServicePoint | None, error: str = "") -> dict[str, Any]:
+    county = _point_county(point)
+    regions = list(Region.objects.filter(parent=county).order_by("code")) if county else _top_regions()
+    # With nothing picked, the demand is where the point is (its own region when that is finer).
+    own = point.region if point is not None and point.region_id else None
+    start = own if own is not None and county is not None and own.path.startswith(county.path) else county
     return {
-        "form": form, "point": point, "error": error, "regions": _top_regions(),
+        "form": form, "point": point, "error": error, "regions": regions, "county": county, "region_start": start,
         "types": [(value, label, _(TYPE_HELP[CaseType(value)])) for value, label in CaseType.choices],
         "max_files": MAX_FILES,
     }
@@ -106,7 +134,28 @@ def received(request: HttpRequest) -> HttpResponse:
     case = Case.objects.filter(tracking_code=code).first() if code else None
     if case is None:
         return HttpResponseRedirect(reverse("portal:submit"))
-    return _page(request, "received.html", {"case": case, "sms": bool(case.citizen_phone)})
+    return _page(request, "received.html", {"case": case, "sms": bool(case.citizen_phone),
+                                            "emergency": _emergency_notice(case)})
+
+
+def _emergency_notice(case: Case) -> dict[str, Any] | None:
+    """What the confirmation page tells a citizen whose demand is an emergency, from the
+    registration's emergency decision (stored in the suggestion, banshi/triage/integration.py):
+    the numbers to call now (110/119/120/122, then 12356/96110 only as an addition), as tel: links."""
+    t = case.triage or {}
+    numbers = [str(n) for n in t.get("transfer_to") or [] if n]
+    if not t.get("emergency") or not numbers:
+        return None
+    citizen = str(t.get("emergency_citizen") or "")  # "请立即拨打…。<what to do>也可以拨打…。"
+    advice = citizen.split("。", 1)[1].split("也可以拨打", 1)[0].strip() if "。" in citizen else ""
+    return {
+        # No label for self-harm: "您反映的情况可能十分紧急" is what a person in crisis should read.
+        "name": "" if t.get("emergency") == "self_harm" else str(t.get("emergency_name") or ""),
+        "joined": "、".join(numbers),
+        "calls": [{"number": n, "name": NUMBER_NAMES.get(n, "")} for n in numbers],
+        "also": [{"number": str(n), "name": NUMBER_NAMES.get(str(n), "")} for n in t.get("also_call") or [] if n],
+        "advice": advice,
+    }
 
 
 def _grant(request: HttpRequest, case: Case, *, personal: bool) -> None:
@@ -131,21 +180,88 @@ def track(request: HttpRequest) -> HttpResponse:
     form = TrackForm(request.POST)
     if not form.is_valid():
         return _page(request, "track.html", {"form": form}, status=400)
+    # Only wrong answers count towards the limits: every lookup takes its place in the counters
+    # first (so that parallel guesses cannot slip past) and gives it back unless the code and
+    # phone did not match.
+    counted: list[str | None] = []
     try:
-        rate_hit("track_ip", client_ip(request))
-        rate_hit("track_code", form.cleaned_data["code"].strip().upper())
+        counted.append(rate_hit("track_ip", client_ip(request)))
+        counted.append(rate_hit("track_code", form.cleaned_data["code"].strip().upper()))
         case, personal = services.citizen_case_find(
             tracking_code=form.cleaned_data["code"], phone=form.cleaned_data["phone"]
         )
-    except DomainError as exc:
+    except NotFound as exc:
         return _page(request, "track.html", {"form": form, "error": exc.message}, status=exc.status)
+    except DomainError as exc:
+        for key in counted:
+            rate_refund(key)
+        return _page(request, "track.html", {"form": form, "error": exc.message}, status=exc.status)
+    for key in counted:
+        rate_refund(key)
     _grant(request, case, personal=personal)
     return HttpResponseRedirect(reverse("portal:case", args=[case.tracking_code]))
 
 
+# Milestones that are steps inside the administration, not an answer to the citizen.
+INTERNAL_MILESTONES = frozenset({"sign", "assign"})
+PHOTO_TYPES = ("image/jpeg", "image/png")
+
+
+def _day(at: datetime, today: datetime) -> str:
+    """A date as a villager says it, in Beijing time: 12月5日 (with the year when it is not this year,
+    with the time when it is less than a day away: 12月5日14:30)."""
+    local = timezone.localtime(at)
+    text = _("%(m)d月%(d)d日") % {"m": local.month, "d": local.day}
+    if local.year != today.year:
+        text = _("%(y)d年") % {"y": local.year} + text
+    if local - today < timedelta(days=1):
+        text += local.strftime("%H:%M")
+    return text
+
+
+def _expected_reply(case: Case) -> dict[str, Any] | None:
+    """When the citizen can expect an answer: the earliest open milestone that answers them."""
+    if case.state not in OPEN_STATES:
+        return None
+    rows = (Milestone.objects.filter(case_id=case.pk, status__in=(
+        MilestoneStatus.PENDING, MilestoneStatus.PAUSED, MilestoneStatus.BREACHED))
+        .exclude(kind__in=INTERNAL_MILESTONES).order_by("due_at").only("due_at", "status", "label"))
+    open_ones = list(rows[:10])
+    if not open_ones:
+        return None
+    today = timezone.localtime()
+    running = [m for m in open_ones if m.status != MilestoneStatus.BREACHED]
+    if running:
+        m = running[0]
+        return {"date": _day(m.due_at, today), "due_at": m.due_at, "label": m.label,
+                "paused": m.status == MilestoneStatus.PAUSED, "overdue": False}
+    m = open_ones[0]
+    return {"date": _day(m.due_at, today), "due_at": m.due_at, "label": m.label, "paused": False, "overdue": True}
+
+
+def _handling_unit(case: Case) -> dict[str, Any] | None:
+    """The unit handling the case; before dispatch, the unit that took it in (and is assigning it)."""
+    lead = case.lead_unit
+    if lead is not None:
+        return {"name": lead.name, "assigning": False}
+    if case.state in OPEN_STATES:
+        return {"name": case.intake_unit.name, "assigning": True}
+    return None
+
+
+def _own_files(case: Case) -> list[Attachment]:
+    """The citizen's own material (sent through the portal or an app), not the staff's documents."""
+    return list(Attachment.objects.filter(case_id=case.pk, uploaded_by__isnull=True)
+                .only("id", "name", "content_type").order_by("id"))
+
+
 def _case_page(request: HttpRequest, case: Case, personal: bool, *, status: int = 200, **extra: Any) -> HttpResponse:
+    files = _own_files(case) if personal else []
     ctx = {"view": services.citizen_view(case, personal=personal), "rate_form": RateForm(),
-           "supplement_form": SupplementForm(), "max_files": MAX_FILES, **extra}
+           "supplement_form": SupplementForm(), "max_files": MAX_FILES,
+           "unit": _handling_unit(case), "expected": _expected_reply(case),
+           "photos": [f for f in files if f.content_type in PHOTO_TYPES],
+           "documents": [f for f in files if f.content_type not in PHOTO_TYPES], **extra}
     return _page(request, "case.html", ctx, status=status)
 
 
@@ -155,6 +271,25 @@ def case_detail(request: HttpRequest, code: str) -> HttpResponse:
     if found is None:
         return HttpResponseRedirect(reverse("portal:track") + f"?code={code[:12]}")
     return _case_page(request, *found, notice=request.session.pop("portal_notice", ""))
+
+
+@require_GET
+def case_file(request: HttpRequest, code: str, attachment_id: int) -> HttpResponseBase:
+    """One of the citizen's own files, for the session that opened the case with its code and phone.
+    Anything else (another case's file, a staff document, no phone check) is a plain 404."""
+    found = _granted(request, code)
+    att = None
+    if found is not None and found[1]:
+        att = Attachment.objects.filter(case=found[0], pk=attachment_id, uploaded_by__isnull=True).first()
+    if att is None:
+        return HttpResponse(_("文件不存在，或请先用查询码和手机号打开您的诉求。"), status=404,
+                            content_type="text/plain; charset=utf-8")
+    inline = att.content_type in PHOTO_TYPES or att.content_type == "application/pdf"
+    resp = FileResponse(att.file.open("rb"), content_type=att.content_type if inline else "application/octet-stream",
+                        as_attachment=not inline, filename=att.name)
+    resp["X-Content-Type-Options"] = "nosniff"
+    resp["Cache-Control"] = "private, max-age=3600"
+    return resp
 
 
 @require_POST

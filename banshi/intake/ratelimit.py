@@ -6,13 +6,16 @@ process. Several gunicorn workers need a shared cache (Redis) so that a limit ho
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import math
 import time
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from banshi.core.errors import RateLimited
 
@@ -28,6 +31,14 @@ DEFAULT_LIMITS: dict[str, tuple[int, int]] = {
 }
 
 
+# The citizen reads these: a time in whole minutes, rounded up ("请13分钟后再试", never "760秒").
+DEFAULT_MESSAGE = gettext_noop("操作过于频繁，请%(n)d分钟后再试。")
+MESSAGES: dict[str, str] = {
+    "track_ip": gettext_noop("查询码或手机号多次填写不正确，为保护您的信息，请%(n)d分钟后再试。"),
+    "track_code": gettext_noop("这个查询码多次查询未成功，为保护您的信息，请%(n)d分钟后再试。"),
+}
+
+
 def limits() -> dict[str, tuple[int, int]]:
     return {**DEFAULT_LIMITS, **getattr(settings, "BANSHI_RATE_LIMITS", {})}
 
@@ -37,10 +48,19 @@ def client_ip(request: HttpRequest) -> str:
     return str(request.META.get("REMOTE_ADDR") or "unknown")
 
 
-def rate_hit(scope: str, ident: str, *, now: float | None = None) -> None:
-    """Count one request for (scope, ident); raise RateLimited once the window's budget is spent."""
+def retry_minutes(seconds: float) -> int:
+    """Whole minutes, rounded up, at least one."""
+    return max(1, math.ceil(seconds / 60))
+
+
+def rate_hit(scope: str, ident: str, *, now: float | None = None) -> str | None:
+    """Count one request for (scope, ident); raise RateLimited once the window's budget is spent.
+
+    Returns the counter's key: pass it to `rate_refund` when the request turns out not to count
+    (the portal's lookup counts only wrong answers). Counting first and refunding after keeps the
+    limit exact under concurrent requests."""
     if not ident:
-        return
+        return None
     limit, window = limits()[scope]
     now = time.time() if now is None else now
     bucket = int(now // window)
@@ -54,6 +74,14 @@ def rate_hit(scope: str, ident: str, *, now: float | None = None) -> None:
         count = 1
     if count > limit:
         retry = int(window - (now % window)) + 1
-        raise RateLimited(
-            _("操作过于频繁，请%(n)d秒后再试。") % {"n": retry}, code="rate_limited", details={"retry_after": retry}
-        )
+        message = _(MESSAGES.get(scope, DEFAULT_MESSAGE)) % {"n": retry_minutes(retry)}
+        raise RateLimited(message, code="rate_limited", details={"retry_after": retry})
+    return key
+
+
+def rate_refund(key: str | None) -> None:
+    """Give back a request counted by `rate_hit` (a lookup that found the case, a malformed one)."""
+    if not key:
+        return
+    with contextlib.suppress(ValueError):  # the window has ended: nothing to give back
+        cache.decr(key)

@@ -9,6 +9,7 @@ portal_patterns = [
     path("case/<str:code>/", portal.case_detail, name="case"),
     path("case/<str:code>/rate/", portal.case_rate, name="rate"),
     path("case/<str:code>/supplement/", portal.case_supplement, name="supplement"),
+    path("case/<str:code>/files/<int:attachment_id>", portal.case_file, name="file"),
     path("regions.json", portal.regions, name="regions"),
     path("display/", portal.display, name="display"),
     path("points/<slug:code>/qr.png", qr.point_qr_png, name="point_qr_png"),

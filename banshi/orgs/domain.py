@@ -3,6 +3,8 @@ web's admin pages (and any admin API) call these; the callers check that the act
 
 from __future__ import annotations
 
+import secrets
+
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -86,3 +88,33 @@ def person_update(*, actor: Person, person_id: int, role: str, unit_id: int | No
         audit_write(actor_id=actor.pk, action="person_update", object_type="person", object_id=p.pk,
                     data={"before": before, "after": {"role": role, "unit": unit.pk, "active": active}})
     return p
+
+
+# No 0/O, 1/l/I: the temporary password is read out over the phone or copied from the screen.
+_TEMPORARY_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz23456789"
+
+
+def temporary_password() -> str:
+    """Twelve random characters in three groups of four (about 69 bits), e.g. "Hk7p-3mQz-8RtW"."""
+    raw = "".join(secrets.choice(_TEMPORARY_ALPHABET) for _ in range(12))
+    return "-".join(raw[i:i + 4] for i in range(0, 12, 4))
+
+
+def person_password_reset(*, actor: Person, person_id: int, ip: str | None = None) -> tuple[Person, str]:
+    """An administrator gives a person a new temporary password (returned once, never stored in
+    clear or written to the log) and lifts a lockout. The person's signed-in sessions end (Django
+    checks the password hash of every session). Audited; the caller checks that the actor is an
+    administrator."""
+    p = Person.objects.filter(pk=person_id).first()
+    if p is None:
+        raise InvalidInput(_("人员不存在。"), code="invalid_person")
+    if p.pk == actor.pk:
+        raise Conflict(_("不能重置自己的密码，请由另一位系统管理员重置。"), code="self_reset")
+    password = temporary_password()
+    with transaction.atomic():
+        p.set_password(password)
+        p.failed_logins, p.locked_until = 0, None
+        p.save(update_fields=["password", "failed_logins", "locked_until"])
+        audit_write(actor_id=actor.pk, action="person_password_reset", object_type="person", object_id=p.pk,
+                    ip=ip, data={"username": p.username})
+    return p, password

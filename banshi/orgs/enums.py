@@ -47,6 +47,24 @@ class UnitKind(models.TextChoices):
     MEDIATION = "mediation", _("人民调解委员会")
     DEPARTMENT = "department", _("职能部门")
     STREET = "street", _("街道/乡镇")
+    # The county's non-political-legal departments a catalogue item names (the `other` agency),
+    # so routing finds the department that serves the matter rather than any department.
+    URBAN_MANAGEMENT = "urban_management", _("城市管理综合执法局")
+    HOUSING = "housing", _("住房和城乡建设局")
+    HUMAN_RESOURCES = "human_resources", _("人力资源和社会保障局（劳动保障监察）")
+    CIVIL_AFFAIRS = "civil_affairs", _("民政局")
+    HEALTH = "health", _("卫生健康委员会（含120急救中心）")
+    MEDICAL_SECURITY = "medical_security", _("医疗保障局")
+    MARKET_REGULATION = "market_regulation", _("市场监督管理局")
+    ENVIRONMENT = "environment", _("生态环境局")
+    TRANSPORT = "transport", _("交通运输局")
+    EDUCATION = "education", _("教育局")
+    CULTURE_TOURISM = "culture_tourism", _("文化和旅游局")
+    NATURAL_RESOURCES = "natural_resources", _("自然资源和规划局")
+    AGRICULTURE = "agriculture", _("农业农村局")
+    PUBLIC_UTILITY = "public_utility", _("供水供电供气供热单位")
+    FIRE_RESCUE = "fire_rescue", _("消防救援大队")
+    GOVERNMENT_SERVICE = "government_service", _("政务服务中心")
 
 
 UNIT_KIND_AGENCY: dict[str, str] = {
@@ -63,6 +81,22 @@ UNIT_KIND_AGENCY: dict[str, str] = {
     UnitKind.MEDIATION: Agency.JUSTICE,
     UnitKind.DEPARTMENT: Agency.OTHER,
     UnitKind.STREET: Agency.OTHER,
+    UnitKind.URBAN_MANAGEMENT: Agency.OTHER,
+    UnitKind.HOUSING: Agency.OTHER,
+    UnitKind.HUMAN_RESOURCES: Agency.OTHER,
+    UnitKind.CIVIL_AFFAIRS: Agency.OTHER,
+    UnitKind.HEALTH: Agency.OTHER,
+    UnitKind.MEDICAL_SECURITY: Agency.OTHER,
+    UnitKind.MARKET_REGULATION: Agency.OTHER,
+    UnitKind.ENVIRONMENT: Agency.OTHER,
+    UnitKind.TRANSPORT: Agency.OTHER,
+    UnitKind.EDUCATION: Agency.OTHER,
+    UnitKind.CULTURE_TOURISM: Agency.OTHER,
+    UnitKind.NATURAL_RESOURCES: Agency.OTHER,
+    UnitKind.AGRICULTURE: Agency.OTHER,
+    UnitKind.PUBLIC_UTILITY: Agency.OTHER,
+    UnitKind.FIRE_RESCUE: Agency.OTHER,
+    UnitKind.GOVERNMENT_SERVICE: Agency.OTHER,
 }
 
 

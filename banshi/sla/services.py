@@ -192,8 +192,11 @@ def clock_apply(
 
 
 def _clock_state(open_ms: list[Milestone]) -> ClockState:
-    pending = [m.due_at for m in open_ms if m.status == MilestoneStatus.PENDING]
-    return ClockState(min(pending) if pending else None, any(m.status == MilestoneStatus.BREACHED for m in open_ms))
+    """The earliest due time of the running milestones — a breached one included, as the sweep
+    leaves it: lists show how long a case is overdue and sort on it — and whether one is breached.
+    Paused milestones have no due time while paused."""
+    running = [m.due_at for m in open_ms if m.status in (MilestoneStatus.PENDING, MilestoneStatus.BREACHED)]
+    return ClockState(min(running) if running else None, any(m.status == MilestoneStatus.BREACHED for m in open_ms))
 
 
 def _cancelled_by(d: dict[str, Any], action: str, effect: ClockEffect) -> bool:

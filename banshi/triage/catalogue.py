@@ -1,8 +1,10 @@
 """The default routing catalogue (事项目录) for political-legal work.
 
 Each :class:`CatalogueItem` names one kind of matter, the agency type that takes it, the
-deadline policy its case gets and plainly worded examples and keywords from which the
-default classifier (:mod:`banshi.triage.model`) learns. Administrators edit the catalogue;
+unit kinds that serve it (``unit_kinds``, :class:`banshi.orgs.enums.UnitKind`, the preferred
+first: routing takes the nearest unit of these kinds, banshi/orgs/routing.py), the deadline
+policy its case gets and plainly worded examples and keywords from which the default
+classifier (:mod:`banshi.triage.model`) learns. Administrators edit the catalogue;
 the Django side stores it and passes a list of items (or the dicts of
 :func:`catalogue_as_dicts`) to :func:`banshi.triage.model.CatalogueModel.train`.
 
@@ -32,12 +34,12 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Literal, cast, get_args
 
 from banshi.core.datafiles import DataFileError, field_problems, read_mapping, value_kind
-from banshi.orgs.enums import AGENCY_FULL_NAMES
+from banshi.orgs.enums import AGENCY_FULL_NAMES, UNIT_KIND_AGENCY, UnitKind
 from banshi.orgs.enums import Agency as AgencyChoices
 
 # The static mirror of banshi.orgs.enums.Agency (checked just below), for type checking.
@@ -66,6 +68,10 @@ class CatalogueItem:
     keywords: tuple[str, ...] = ()
     department: str = ""  # the unit that usually handles it, e.g. "人社局劳动保障监察"
     notes: str = ""
+    # The unit kinds (banshi.orgs.enums.UnitKind) that serve the item, the preferred one first:
+    # routing takes the nearest unit of these kinds (banshi/orgs/routing.py). Empty: the agency's
+    # defaults (banshi/triage/routing.py).
+    unit_kinds: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.agency not in AGENCIES:
@@ -85,6 +91,7 @@ class CatalogueItem:
             keywords=tuple(data.get("keywords", ())),
             department=str(data.get("department", "")),
             notes=str(data.get("notes", "")),
+            unit_kinds=tuple(str(k) for k in data.get("unit_kinds", ())),
         )
 
 
@@ -118,11 +125,14 @@ class CatalogueData:
 
     items: tuple[CatalogueItem, ...]
     emergency_items: dict[str, str]  # emergency kind (banshi.triage.emergency) -> item code
+    # emergency kind -> the items it may go to, the default (emergency_items) first; the text picks
+    # among them (an elderly person gone missing is the police's, one who collapsed 120's)
+    emergency_choices: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 _REQUIRED: dict[str, type] = {
     "code": str, "name": str, "agency": str, "category": str, "policy": str, "department": str,
-    "keywords": list, "examples": list,
+    "unit_kinds": list, "keywords": list, "examples": list,
 }
 _OPTIONAL: dict[str, type] = {"notes": str}
 # Column sizes of triage.CatalogueItem, so the seed migration never truncates or fails.
@@ -168,13 +178,15 @@ def _read_catalogue(path: Path) -> CatalogueData:
         errors += validate_catalogue(items)
     emergency = raw.get("emergency_items")
     if not isinstance(emergency, dict):
-        errors.append(f"emergency_items 应为映射（紧急情况类型: 事项编码），实际为{value_kind(emergency)}")
+        errors.append(f"emergency_items 应为映射（紧急情况类型: 事项编码或事项编码列表），实际为{value_kind(emergency)}")
         emergency = {}
     codes = {row["code"] for row in rows if isinstance(row, dict) and isinstance(row.get("code"), str)}
     errors += _emergency_problems(emergency, codes)
     if errors:
         raise CatalogueDataError(path, errors)
-    return CatalogueData(items=tuple(items), emergency_items={str(k): str(v) for k, v in emergency.items()})
+    choices = {str(k): tuple(str(c) for c in (v if isinstance(v, list) else [v])) for k, v in emergency.items()}
+    return CatalogueData(items=tuple(items), emergency_items={k: v[0] for k, v in choices.items()},
+                         emergency_choices=choices)
 
 
 def _item_from_row(row: Any) -> tuple[CatalogueItem | None, list[str]]:
@@ -195,6 +207,7 @@ def _item_from_row(row: Any) -> tuple[CatalogueItem | None, list[str]]:
         problems.append(f"编码 code 应为“条线.英文名称”，如 {row['agency']}.example（小写字母、数字、下划线）")
     if row["policy"] not in POLICIES:
         problems.append(f"未知的时限规则 policy：{row['policy']}（可选：{'、'.join(POLICIES)}）")
+    problems += _unit_kind_problems(row["unit_kinds"], row["agency"])
     for key in ("keywords", "examples"):
         values = row[key]
         wrong = [v for v in values if not isinstance(v, str) or not v.strip()]
@@ -220,28 +233,51 @@ def _item_from_row(row: Any) -> tuple[CatalogueItem | None, list[str]]:
         keywords=tuple(row["keywords"]),
         department=row["department"],
         notes=row.get("notes", ""),
+        unit_kinds=tuple(row["unit_kinds"]),
     ), []
+
+
+def _unit_kind_problems(kinds: list[Any], agency: str) -> list[str]:
+    """The item's unit kinds: at least one, each a known UnitKind of the item's agency, no repeats."""
+    if not kinds:
+        return ["unit_kinds 不能为空：至少写一种承办单位类型（优先的写在前面）"]
+    problems: list[str] = []
+    wrong = [k for k in kinds if not isinstance(k, str) or k not in UnitKind.values]
+    if wrong:
+        problems.append(f"unit_kinds 中有未知的单位类型：{'、'.join(map(str, wrong))}"
+                        f"（可选：{'、'.join(UnitKind.values)}）")
+    others = [k for k in kinds if k not in wrong and agency in AGENCIES and UNIT_KIND_AGENCY[k] != agency]
+    if others:
+        problems.append(f"unit_kinds 中的单位类型不属于条线 {agency}：{'、'.join(others)}")
+    repeated = sorted({str(k) for k in kinds if kinds.count(k) > 1})
+    if repeated:
+        problems.append(f"unit_kinds 中有重复的条目：{'、'.join(repeated)}")
+    return problems
 
 
 def _emergency_problems(emergency: dict[Any, Any], codes: set[str]) -> list[str]:
     from banshi.triage.emergency import KIND_NAMES
 
     problems: list[str] = []
-    for kind, code in emergency.items():
+    for kind, value in emergency.items():
         if kind not in KIND_NAMES:
             problems.append(f"emergency_items：未知的紧急情况类型 {kind}（可选：{'、'.join(KIND_NAMES)}）")
-        elif not isinstance(code, str):
-            problems.append(f"emergency_items：{kind} 应为事项编码（文本），实际为{value_kind(code)}")
-        elif code not in codes:
-            problems.append(f"emergency_items：{kind} 指向的事项 {code} 不在目录中")
+            continue
+        values = value if isinstance(value, list) else [value]
+        if not values or not all(isinstance(code, str) for code in values):
+            problems.append(f"emergency_items：{kind} 应为事项编码（文本）或事项编码列表，实际为{value_kind(value)}")
+            continue
+        problems += [f"emergency_items：{kind} 指向的事项 {code} 不在目录中" for code in values if code not in codes]
     problems += [f"emergency_items：缺少紧急情况类型 {kind}（{name}）的事项"
                  for kind, name in KIND_NAMES.items() if kind not in emergency]
     return problems
 
 
 DEFAULT_CATALOGUE: tuple[CatalogueItem, ...] = load_catalogue()
-# Where an emergency found by the rules is routed, by emergency kind.
+# Where an emergency found by the rules is routed, by emergency kind: the default item, and all the
+# items the kind may go to (the text model picks among them, banshi/triage/model.py).
 EMERGENCY_ITEMS: dict[str, str] = load_catalogue_data().emergency_items
+EMERGENCY_CHOICES: dict[str, tuple[str, ...]] = load_catalogue_data().emergency_choices
 
 
 def catalogue_as_dicts(
@@ -253,6 +289,7 @@ def catalogue_as_dicts(
         d = asdict(item)
         d["examples"] = list(item.examples)
         d["keywords"] = list(item.keywords)
+        d["unit_kinds"] = list(item.unit_kinds)
         out.append(d)
     return out
 

@@ -1,7 +1,14 @@
 """The Django side of triage: the catalogue model built from the administrators' catalogue
 (rows of triage.CatalogueItem) and the dispatchers' corrections (triage.TriageLabel, see
 banshi/triage/corrections.py), a suggestion for every new demand with the concrete unit that
-serves its place, and the auto-dispatch decision."""
+serves its place, and the auto-dispatch decision.
+
+The unit is the nearest one of the item's unit kinds (banshi/orgs/routing.py). The suggestion
+says whether it is of one of those kinds (``unit_preferred``; false for a fall-back to any unit
+of the agency) and how sure the model is of that kind of unit (``unit_confidence``: the
+probability of the suggested items whose unit kinds include the unit's kind). A demand is
+dispatched without a dispatcher only when both the item and the unit are confident and the
+unit is of a preferred kind."""
 
 from __future__ import annotations
 
@@ -9,6 +16,7 @@ import functools
 import logging
 import threading
 import time
+from collections.abc import Sequence
 from typing import Any
 
 from django.conf import settings
@@ -23,6 +31,7 @@ from banshi.triage.corrections import (
     corrections_select,
     corrections_stamp,
 )
+from banshi.triage.emergency import EmergencyDecision, emergency_decide
 from banshi.triage.model import CatalogueModel
 from banshi.triage.models import CatalogueItem
 from banshi.triage.routing import default_unit_kinds
@@ -63,6 +72,7 @@ def catalogue_build(
                 keywords=tuple(r.keywords),
                 department=r.department,
                 notes=r.notes,
+                unit_kinds=tuple(r.unit_kinds),
             )
             for r in rows
         ]
@@ -154,10 +164,39 @@ def triage_text(text: str, region_path: str = "") -> dict[str, Any]:
     if base is not None and base is not model and base.predict([text])[0].category != pred.category:
         # Only the dispatchers' corrections point here: suggest it, but let a dispatcher confirm.
         out["learned"] = True
-    unit = unit_for(pred.agency, region_path, kinds.get(pred.category, ())) if region_path else None
+    item_kinds = kinds.get(pred.category, [])
+    unit = unit_for(pred.agency, region_path, item_kinds) if region_path else None
     out["unit_id"] = unit.pk if unit else None
     out["unit"] = unit.name if unit else ""
+    out["unit_kind"] = unit.kind if unit else ""
+    out["unit_preferred"] = unit is not None and unit.kind in item_kinds
+    out["unit_confidence"] = round(unit_confidence(pred.alternatives, kinds, unit.kind), 4) if unit else 0.0
+    out.update(emergency_fields(emergency_decide(text), str(out.get("reason") or "")))
     return out
+
+
+def emergency_fields(decision: EmergencyDecision | None, reason: str = "") -> dict[str, Any]:
+    """The suggestion's emergency fields from the one emergency decision (banshi/triage/emergency.py):
+    ``emergency`` (the kind, or None), ``transfer_to`` (110/119/120/122, most important first),
+    ``also_call`` (12356, 96110: in addition, never instead), the Chinese name, what staff do, what
+    the citizen is told, the words it went by; the reason starts with the advice. Registration
+    sets the urgency from ``emergency`` (cases/domain/intake.py)."""
+    if reason.startswith("紧急："):  # the model's own advice line: replaced by the decision's
+        reason = reason.split("。", 1)[1] if "。" in reason else ""
+    if decision is None:
+        return {"urgent": False, "emergency": None, "transfer_to": [], "also_call": [], "reason": reason}
+    return {
+        "urgent": True, "emergency": decision.kind, "emergency_name": decision.name,
+        "transfer_to": list(decision.numbers), "also_call": list(decision.also),
+        "emergency_staff": decision.staff, "emergency_citizen": decision.citizen,
+        "emergency_evidence": list(decision.evidence), "reason": f"{decision.advice}。{reason}",
+    }
+
+
+def unit_confidence(alternatives: Sequence[tuple[str, float]], kinds: dict[str, list[str]], unit_kind: str) -> float:
+    """How sure the model is that a unit of ``unit_kind`` serves the demand: the probability of
+    the suggested items (the model's top alternatives) that name that kind among their unit kinds."""
+    return min(1.0, sum(p for code, p in alternatives if unit_kind in kinds.get(code, ())))
 
 
 def triage_case_input(data: Any, region_path: str = "") -> dict[str, Any]:
@@ -166,14 +205,20 @@ def triage_case_input(data: Any, region_path: str = "") -> dict[str, Any]:
 
 
 def auto_dispatch_unit(case_type: str, suggestion: dict[str, Any]) -> int | None:
-    """The unit to dispatch to without a dispatcher, or None: only confident, non-emergency
-    suggestions with a concrete unit (consultations wait for an on-the-spot answer)."""
+    """The unit to dispatch to without a dispatcher, or None: only non-emergency suggestions
+    whose item and unit are both confident, with a concrete unit of one of the item's unit kinds
+    (a fall-back to any unit of the agency waits for a dispatcher; so do consultations, for an
+    on-the-spot answer)."""
     threshold = float(settings.BANSHI_AUTO_DISPATCH_CONFIDENCE)
     if threshold >= 1.0 or case_type == "consultation" or suggestion.get("emergency"):
         return None
     if suggestion.get("learned"):
         return None  # one mistaken correction must not route similar demands unseen
+    if suggestion.get("unit_preferred") is not True:
+        return None  # not a unit of the kinds that serve the item (or a suggestion from before the check)
     unit_id = suggestion.get("unit_id")
-    if unit_id and float(suggestion.get("confidence") or 0.0) >= threshold:
+    confident = float(suggestion.get("confidence") or 0.0) >= threshold
+    unit_confident = float(suggestion.get("unit_confidence") or 0.0) >= threshold
+    if unit_id and confident and unit_confident:
         return int(unit_id)
     return None

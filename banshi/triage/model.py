@@ -36,7 +36,13 @@ import numpy as np
 import scipy.sparse as sp
 from numpy.typing import NDArray
 
-from banshi.triage.catalogue import AGENCY_NAMES, DEFAULT_CATALOGUE, EMERGENCY_ITEMS, CatalogueItem
+from banshi.triage.catalogue import (
+    AGENCY_NAMES,
+    DEFAULT_CATALOGUE,
+    EMERGENCY_CHOICES,
+    EMERGENCY_ITEMS,
+    CatalogueItem,
+)
 from banshi.triage.emergency import detect as detect_emergencies
 from banshi.triage.features import CharTfidf, NGramKeys, decode_key, l2_normalize, ngram_keys
 from banshi.triage.text import lead, normalize
@@ -45,6 +51,9 @@ MODEL_FORMAT = 1
 MAX_CHARS = 3000
 FALLBACK_ITEM = "other.government_service"  # where an empty demand goes (for a person to sort)
 EMERGENCY_CONFIDENCE = 0.9  # probability given to the emergency item when the rules fire  # longer texts are cut for classification (bounds the cost per demand)
+# Which detected emergency routes the demand when the rules find several: the order of the
+# catalogue's emergency_items (an event such as a medical emergency before the person in danger).
+_EMERGENCY_RANK = {kind: i for i, kind in enumerate(EMERGENCY_ITEMS)}
 
 
 @dataclass(frozen=True)
@@ -481,8 +490,19 @@ class CatalogueModel:
         self._keyword_heads = heads
         self._head_keys = np.array(sorted(heads), dtype=np.uint64)
         self._keyword_short = [w for w in owner if len(w) < 2]
-        emergency_codes = set(EMERGENCY_ITEMS.values())
+        emergency_codes = {code for codes in EMERGENCY_CHOICES.values() for code in codes} | set(EMERGENCY_ITEMS.values())
         self._emergency_mask = np.array([item.code in emergency_codes for item in self.items], dtype=bool)
+        # Without the rules, an emergency item's probability goes to the regular items served by the
+        # same kind of unit (医疗急救 → 医疗卫生, both the health commission's): a demand that reads
+        # like an emergency the rules did not flag still reaches the service that handles it.
+        def service(item: CatalogueItem) -> tuple[str, str]:
+            return item.agency, item.unit_kinds[0] if item.unit_kinds else ""
+
+        self._emergency_siblings = {
+            j: np.array([k for k, other in enumerate(self.items)
+                         if not self._emergency_mask[k] and service(other) == service(item)], dtype=np.int64)
+            for j, item in enumerate(self.items) if self._emergency_mask[j]
+        }
 
     @staticmethod
     def examples(items: Sequence[CatalogueItem], keyword_weight: float = 0.6) -> tuple[list[str], list[str], list[float]]:
@@ -574,22 +594,34 @@ class CatalogueModel:
                 out.append(self._empty_prediction())
                 continue
             hits = all_hits[i]
-            boost = np.array([min(len(set(h)), 3) for h in hits], dtype=np.float64) * self.keyword_boost
+            # Each keyword found counts once, a phrase of four characters or more (支持起诉, 公益诉讼)
+            # twice, up to three per item: a long keyword is the more specific evidence.
+            boost = np.array([min(sum(2 if len(k) >= 4 else 1 for k in set(h)), 3) for h in hits],
+                             dtype=np.float64) * self.keyword_boost
             d = dec[i] + boost
             probs = softmax((d * self.model.scale)[None, :])[0]
             order = [int(j) for j in np.argsort(-probs)]
             emergencies = detect_emergencies(doc, normalized=True)
             em = emergencies[0] if emergencies else None
-            forced = self._index.get(EMERGENCY_ITEMS.get(em.kind, "")) if em else None
+            # Routed by the first kind found in the catalogue's emergency_items order (an elderly
+            # person collapsing is a medical emergency for 120; one gone missing is for 110).
+            routed = min(emergencies, key=lambda e: _EMERGENCY_RANK.get(e.kind, len(_EMERGENCY_RANK))) if em else None
+            forced = self._emergency_item(routed.kind, probs) if routed else None
             if forced is not None:
                 # The rules are surer than the text model about emergencies.
                 probs = probs * (1 - EMERGENCY_CONFIDENCE)
                 probs[forced] += EMERGENCY_CONFIDENCE
                 order = [forced, *(j for j in order if j != forced)]
             elif self._emergency_mask.any():
-                # Emergency items are reached through the rules only.
-                probs = np.where(self._emergency_mask, 0.0, probs)
+                # Emergency items are reached through the rules only; their probability goes to the
+                # likeliest regular item of the same service (see __post_init__).
+                moved = probs.copy()
+                for j, siblings in self._emergency_siblings.items():
+                    if len(siblings):
+                        moved[siblings[int(np.argmax(probs[siblings]))]] += probs[j]
+                probs = np.where(self._emergency_mask, 0.0, moved)
                 probs = probs / probs.sum()
+                order = [int(j) for j in np.argsort(-probs)]
                 order = [j for j in order if not self._emergency_mask[j]]
             best = order[0]
             item = self.items[best]
@@ -625,6 +657,13 @@ class CatalogueModel:
                 )
             )
         return out
+
+    def _emergency_item(self, kind: str, probs: NDArray[np.float64]) -> int | None:
+        """The item an emergency of ``kind`` goes to: of the catalogue's choices for the kind, the
+        one the text model finds likeliest (the first, the default, on a tie); None without any."""
+        choices = [self._index[c] for c in EMERGENCY_CHOICES.get(kind, (EMERGENCY_ITEMS.get(kind, ""),))
+                   if c in self._index]
+        return max(choices, key=lambda j: (probs[j], -choices.index(j))) if choices else None
 
     def _empty_prediction(self) -> Prediction:
         codes = [it.code for it in self.items]

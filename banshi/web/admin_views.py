@@ -1,4 +1,7 @@
-"""Administration pages (system administrators only): parse, call core.administration, render."""
+"""Administration pages (system administrators only): parse, call each app's domain module, render.
+
+Every list pages (50 rows) and searches; rows are fetched with their related rows in the same query
+(the page's query count does not grow with the list)."""
 
 from __future__ import annotations
 
@@ -7,8 +10,10 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
-from django.db.models import Q
+from django.core.paginator import Page, Paginator
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -21,7 +26,7 @@ from banshi.intake.models import KnowledgeEntry, ServicePoint
 from banshi.notify import domain as notify_domain
 from banshi.notify.models import MessageTemplate
 from banshi.orgs import domain as orgs_domain
-from banshi.orgs.enums import UNIT_KIND_AGENCY, Agency, Role, UnitKind
+from banshi.orgs.enums import UNIT_KIND_AGENCY, Agency, RegionLevel, Role, UnitKind
 from banshi.orgs.models import Person, Region, Unit
 from banshi.sla import domain as sla_domain
 from banshi.sla.models import CalendarYear, Policy
@@ -30,7 +35,7 @@ from banshi.triage.catalogue import POLICIES as CATALOGUE_POLICIES
 from banshi.triage.models import CatalogueItem
 from banshi.triage.routing import default_unit_kinds
 from banshi.web.params import is_id
-from banshi.web.views import me, staff_view
+from banshi.web.views import client_ip, me, staff_view
 
 
 def admin_view(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
@@ -67,6 +72,46 @@ def _page(request: HttpRequest, template: str, ctx: dict[str, Any], error: str) 
     return render(request, template, ctx, status=400 if error else 200)
 
 
+PAGE_SIZE = 50
+CATALOGUE_PAGE_SIZE = 100  # grouped by agency: a larger page keeps a group together
+
+
+def _paged(request: HttpRequest, rows: QuerySet[Any] | list[Any], per_page: int = PAGE_SIZE) -> dict[str, Any]:
+    """One page of a list, and the query string (search and filters) its page links keep."""
+    page: Page[Any] = Paginator(rows, per_page).get_page(request.GET.get("page"))
+    keep = request.GET.copy()
+    for key in ("page", "edit", "reset"):
+        keep.pop(key, None)
+    return {"page": page, "query": keep.urlencode()}
+
+
+def _q(request: HttpRequest) -> str:
+    return (request.GET.get("q") or "").strip()[:100]
+
+
+# -- the landing page ------------------------------------------------------------------------------
+
+SECTIONS = (
+    # (url name, title, what it is for, model whose rows are counted)
+    ("web:admin_units", "单位", "政法委、法院、检察院、公安、司法行政和职能部门的单位树；新建、停用。", Unit),
+    ("web:admin_people", "人员与角色", "工作人员账号、角色和所属单位；停用账号、重置密码。", Person),
+    ("web:admin_policies", "时限规则", "各类诉求的签收、答复、办结期限及其依据。", Policy),
+    ("web:admin_calendars", "法定节假日日历", "载入国务院公布的放假和调休安排，期限按工作日计算时使用。", CalendarYear),
+    ("web:admin_templates", "答复模板", "短信和答复的文字模板。", MessageTemplate),
+    ("web:admin_service_points", "服务点", "窗口、村居服务站和二维码海报；群众扫码后诉求记到该服务点。", ServicePoint),
+    ("web:admin_knowledge", "知识库", "热线和窗口当场答复咨询的口径。", KnowledgeEntry),
+    ("web:admin_catalogue", "事项目录", "智能分流的依据：事项、条线、承办单位类型、关键词和示例，修改后立即生效。", CatalogueItem),
+)
+
+
+@admin_view
+def index(request: HttpRequest) -> HttpResponse:
+    """/manage/: the administration's sections, with how many rows each holds."""
+    sections = [{"url": url, "title": _(title), "text": _(text), "count": model.objects.count()}
+                for url, title, text, model in SECTIONS]
+    return render(request, "web/admin/index.html", {"sections": sections})
+
+
 @admin_view
 def units(request: HttpRequest) -> HttpResponse:
     person, error = me(request), ""
@@ -77,34 +122,67 @@ def units(request: HttpRequest) -> HttpResponse:
                 actor=person, unit_id=_opt_int(p.get("unit_id")) or 0, active=p.get("active") == "1"), _("已保存。"))
         else:
             error = _run(request, lambda: orgs_domain.unit_create(
-                actor=person, name=p.get("name", ""), kind=p.get("kind", ""), region_code=p.get("region", ""),
+                actor=person, name=p.get("name", ""), kind=p.get("kind", ""), region_code=p.get("region", "").strip(),
                 parent_id=_opt_int(p.get("parent"))), _("单位已创建。"))
         if not error:
             return redirect("web:admin_units")
-    ctx = {"units": Unit.objects.select_related("region", "parent").order_by("path"), "kinds": UnitKind.choices,
-           "regions": Region.objects.order_by("path"), "form": request.POST}
+    q, kind = _q(request), request.GET.get("kind") or ""
+    rows = Unit.objects.select_related("region", "parent").order_by("path")
+    if q:
+        rows = rows.filter(Q(name__icontains=q) | Q(region__name__icontains=q) | Q(region_id=q))
+    if kind in UnitKind.values:
+        rows = rows.filter(kind=kind)
+    ctx = {**_paged(request, rows), "q": q, "kind": kind, "kinds": UnitKind.choices,
+           "parents": Unit.objects.filter(is_active=True).order_by("path").only("id", "name"),
+           # Regions down to county level for the picker (a national import has hundreds of thousands
+           # of towns and villages); any code can still be typed.
+           "regions": Region.objects.filter(level__lte=RegionLevel.COUNTY).order_by("path").only("code", "name")[:5000],
+           "form": request.POST}
     return _page(request, "web/admin/units.html", ctx, error)
 
 
 @admin_view
 def people(request: HttpRequest) -> HttpResponse:
-    person, error = me(request), ""
+    """人员: a page of 50 people with search and a role filter; one edit form (?edit=id) with the
+    password reset. Rows are plain text: one unit list for the forms, not one per row."""
+    person, error, temporary = me(request), "", None
+    p = request.POST
+    editing = _opt_int(p.get("person_id") if request.method == "POST" else request.GET.get("edit"))
     if request.method == "POST":
-        p = request.POST
-        if p.get("op") == "update":
+        op = p.get("op")
+        if op == "reset":
+            try:
+                _reset, temporary = orgs_domain.person_password_reset(
+                    actor=person, person_id=editing or 0, ip=client_ip(request))
+            except DomainError as exc:
+                error = exc.message
+        elif op == "update":
             error = _run(request, lambda: orgs_domain.person_update(
-                actor=person, person_id=_opt_int(p.get("person_id")) or 0, role=p.get("role", ""),
+                actor=person, person_id=editing or 0, role=p.get("role", ""),
                 unit_id=_opt_int(p.get("unit")), active=p.get("active") == "on"), _("已保存。"))
         else:
             error = _run(request, lambda: orgs_domain.person_create(
                 actor=person, username=p.get("username", ""), display_name=p.get("display_name", ""),
                 role=p.get("role", ""), unit_id=_opt_int(p.get("unit")), password=p.get("password", "")),
                 _("人员已创建。"))
-        if not error:
+        if not error and temporary is None:
             return redirect("web:admin_people")
-    ctx = {"people": Person.objects.select_related("unit").order_by("unit__path", "username"), "roles": Role.choices,
-           "units": Unit.objects.filter(is_active=True).order_by("path"), "form": request.POST}
-    return _page(request, "web/admin/people.html", ctx, error)
+    q, role = _q(request), request.GET.get("role") or ""
+    rows = Person.objects.select_related("unit").order_by("unit__path", "username").only(
+        "id", "username", "display_name", "role", "is_active", "locked_until", "unit__name")
+    if q:
+        rows = rows.filter(Q(username__icontains=q) | Q(display_name__icontains=q) | Q(unit__name__icontains=q))
+    if role in Role.values:
+        rows = rows.filter(role=role)
+    target_person = Person.objects.select_related("unit").filter(pk=editing).first() if editing else None
+    ctx = {**_paged(request, rows), "q": q, "role": role, "roles": Role.choices,
+           "units": Unit.objects.filter(is_active=True).order_by("path").only("id", "name"),
+           "editing": target_person, "temporary": temporary,
+           "form": p if request.method == "POST" and p.get("op") not in ("reset", "update") else {}}
+    response = _page(request, "web/admin/people.html", ctx, error)
+    if temporary is not None:
+        response["Cache-Control"] = "no-store"  # the temporary password is shown once, never cached
+    return response
 
 
 @admin_view
@@ -119,9 +197,14 @@ def policies(request: HttpRequest) -> HttpResponse:
             active=p.get("active") == "on"), _("时限规则已保存。"))
         if not error:
             return redirect("web:admin_policies")
+    q = _q(request)
+    found = Policy.objects.order_by("code")
+    if q:
+        found = found.filter(Q(code__icontains=q) | Q(name__icontains=q) | Q(source__icontains=q))
+    paged = _paged(request, found)
     rows = [{"p": pol, "json": json.dumps(pol.milestones, ensure_ascii=False, indent=2)}
-            for pol in Policy.objects.order_by("code")]
-    ctx = {"rows": rows, "editing": editing, "form": request.POST}
+            for pol in paged["page"]]
+    ctx = {**paged, "rows": rows, "editing": editing, "form": request.POST, "q": q}
     return _page(request, "web/admin/policies.html", ctx, error)
 
 
@@ -148,7 +231,11 @@ def templates(request: HttpRequest) -> HttpResponse:
             actor=person, code=p.get("code", ""), name=p.get("name", ""), body=p.get("body", "")), _("模板已保存。"))
         if not error:
             return redirect("web:admin_templates")
-    ctx = {"templates": MessageTemplate.objects.order_by("code"), "form": request.POST}
+    q = _q(request)
+    rows = MessageTemplate.objects.order_by("code")
+    if q:
+        rows = rows.filter(Q(code__icontains=q) | Q(name__icontains=q) | Q(body__icontains=q))
+    ctx = {**_paged(request, rows), "form": request.POST, "q": q}
     return _page(request, "web/admin/templates.html", ctx, error)
 
 
@@ -162,8 +249,15 @@ def service_points(request: HttpRequest) -> HttpResponse:
             unit_id=_opt_int(p.get("unit"))), _("服务点已创建。"))
         if not error:
             return redirect("web:admin_service_points")
-    ctx = {"points": ServicePoint.objects.select_related("unit").order_by("code"), "channels": Channel.choices,
-           "units": Unit.objects.filter(is_active=True).order_by("path"), "form": request.POST}
+    q, channel = _q(request), request.GET.get("channel") or ""
+    rows = ServicePoint.objects.select_related("unit", "region").order_by("code")
+    if q:
+        rows = rows.filter(Q(code__icontains=q) | Q(name__icontains=q) | Q(unit__name__icontains=q))
+    if channel in Channel.values:
+        rows = rows.filter(channel=channel)
+    ctx = {**_paged(request, rows), "q": q, "channel": channel, "channels": Channel.choices,
+           "units": Unit.objects.filter(is_active=True).order_by("path").only("id", "name"), "form": request.POST,
+           "public_url": str(getattr(settings, "BANSHI_PUBLIC_URL", "") or "")}
     return _page(request, "web/admin/service_points.html", ctx, error)
 
 
@@ -199,8 +293,9 @@ def knowledge(request: HttpRequest) -> HttpResponse:
     else:
         form = {"is_active": True}
     labels = dict(Agency.choices)
-    rows = [(e, labels.get(e.agency, e.agency)) for e in entries[:500]]
-    ctx = {"rows": rows, "entry": entry, "editing": editing, "form": form, "q": q,
+    paged = _paged(request, entries)
+    rows = [(e, labels.get(e.agency, e.agency)) for e in paged["page"]]
+    ctx = {**paged, "rows": rows, "entry": entry, "editing": editing, "form": form, "q": q,
            "agencies": Agency.choices}
     return _page(request, "web/admin/knowledge.html", ctx, error)
 
@@ -248,13 +343,13 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     policies = [pol for pol in Policy.objects.order_by("code") if pol.code in CATALOGUE_POLICIES]
     policy_names = {pol.code: pol.name for pol in policies}
     kind_labels, agency_labels = dict(UnitKind.choices), dict(Agency.choices)
-    q = (request.GET.get("q") or "").strip()
+    q = _q(request)
     needle = q.lower()
+    found = [it for it in items
+             if not needle or needle in " ".join([it.name, it.code, it.category, *it.keywords]).lower()]
+    paged = _paged(request, found, per_page=CATALOGUE_PAGE_SIZE)
     groups: dict[str, list[dict[str, Any]]] = {code: [] for code in Agency.values}
-    for it in items:
-        haystack = " ".join([it.name, it.code, it.category, *it.keywords]).lower()
-        if needle and needle not in haystack:
-            continue
+    for it in paged["page"]:
         kinds = list(it.unit_kinds) or default_unit_kinds(it.code, it.agency)
         groups.setdefault(it.agency, []).append({
             "item": it, "policy": policy_names.get(it.policy_code, it.policy_code),
@@ -262,8 +357,9 @@ def catalogue(request: HttpRequest) -> HttpResponse:
             "examples": len(it.examples), "keywords": len(it.keywords)})
     item = None if toggle else next((it for it in items if it.pk == editing), None)
     ctx = {
+        **paged,
         "groups": [(agency_labels.get(a, a), rows) for a, rows in groups.items() if rows],
-        "shown": sum(len(rows) for rows in groups.values()), "total": len(items), "q": q,
+        "shown": len(found), "total": len(items), "q": q,
         "item": item, "form": _catalogue_form(item, p if posted and not toggle else None),
         "agencies": Agency.choices, "policies": policies,
         "kinds": [(k, label, agency_labels[UNIT_KIND_AGENCY[k]]) for k, label in UnitKind.choices],

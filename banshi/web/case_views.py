@@ -7,59 +7,51 @@ from typing import Any
 from django.contrib import messages
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from banshi.cases.enums import (
-    SUPERVISION_MAX_LEVEL,
     LinkKind,
-    RequestKind,
-    RequestStatus,
     Satisfaction,
-    State,
     Urgency,
 )
 from banshi.cases.models import ApprovalRequest, Attachment, Case, CaseLink, Supervision
-from banshi.cases.queries.cases import CaseFilters, caller_history, case_get_for, case_list_for
+from banshi.cases.queries.available import actions_offered, extension_periods, period_text
+from banshi.cases.queries.cases import caller_history, case_get_for
+from banshi.cases.queries.clock import WAITING_STATES, clock_read, milestones_clock
+from banshi.cases.queries.desk import DESK_LIMIT, dispatch_desk
 from banshi.cases.queries.personal import citizen_masked, citizen_reveal, may_reveal
 from banshi.cases.queries.supervision import BOARD_LIMIT, board_case, supervision_board
-from banshi.cases.workflow import TABLE, allowed_actions, state_label
+from banshi.cases.workflow import TABLE, state_label
 from banshi.core.errors import DomainError, InvalidInput, NotFound
 from banshi.notify.models import MessageTemplate
 from banshi.orgs.enums import Role
 from banshi.orgs.models import Person
-from banshi.sla.models import Milestone
+from banshi.sla.models import Milestone, MilestoneStatus
+from banshi.sla.policies import DEFAULT_POLICIES
 from banshi.sla.services import due_state
+from banshi.triage.labels import alternative_labels, suggestion_rows
 from banshi.web.actions import action_run, case_ref, form_for
-from banshi.web.board import board_rows, pick_options
+from banshi.web.board import board_rows, desk_rows, pick_options
 from banshi.web.params import is_id
 from banshi.web.views import case_staff_view, client_ip, me, safe_next, scope_units
 
-TRIAGE_LABELS = {
-    "agency": _("建议条线"), "category": _("建议分类"), "confidence": _("置信度"), "unit": _("建议单位"),
-    "reason": _("依据"), "policy": _("建议时限规则"), "urgent": _("疑似紧急"),
-    "learned": _("仅据派单员纠正得出（不自动派单）"),
-}
 CLOCK_LABELS = {
     "on_time": _("按期"), "due_soon": _("即将到期"), "overdue": _("已超时"), "met": _("按时完成"),
     "met_late": _("超时完成"), "paused": _("暂停计时"), "cancelled": _("已取消"),
 }
-# Decisions shown only while there is something pending to decide (the domain refuses otherwise).
-NEEDS_PENDING = {
-    "extend_approve": "extension", "extend_reject": "extension", "return_reject": "return", "supervise_answer": "supervision",
-}
 
 
 def triage_view(case: Case) -> dict[str, Any]:
+    """The 分办建议 panel: Chinese rows (label, value) for the stored suggestion — agency and item
+    by name, confidence as a percentage, an emergency with what to do, the unit by name — the
+    other likely items by name, and the suggested unit's id (for the dispatch forms, never shown)."""
     t = dict(case.triage or {})
-    rows = [(TRIAGE_LABELS.get(k, k), (_("是") if v else _("否")) if isinstance(v, bool) else v)
-            for k, v in t.items() if k not in ("alternatives", "unit_id") and v not in ("", None)]
-    alternatives = t.get("alternatives") or []
-    return {"rows": rows, "alternatives": alternatives if isinstance(alternatives, list) else [],
-            "unit_id": t.get("unit_id")}
+    policies = {str(p["code"]): str(p["name"]) for p in DEFAULT_POLICIES}
+    unit_id = t.get("unit_id")
+    return {"rows": suggestion_rows(t, policy_names=policies), "alternatives": alternative_labels(t.get("alternatives"), besides=t.get("category"), min_share=0.05),
+            "unit_id": unit_id if isinstance(unit_id, int) else None}
 
 
 def case_context(request: HttpRequest, case: Case, *, citizen: dict[str, Any] | None = None,
@@ -67,17 +59,17 @@ def case_context(request: HttpRequest, case: Case, *, citizen: dict[str, Any] | 
     person = me(request)
     now = timezone.now()
     milestones = list(Milestone.objects.filter(case=case).order_by("starts_at", "id"))
-    clocks = [{"m": m, "state": due_state(m, now), "label": CLOCK_LABELS.get(due_state(m, now), "")} for m in milestones]
+    clocks = [{"m": m, "state": due_state(m, now), "label": CLOCK_LABELS.get(due_state(m, now), ""),
+               "period": period_text(m.period),
+               "clock": clock_read(m.due_at, now, overdue=m.status == MilestoneStatus.BREACHED)
+               if m.status in (MilestoneStatus.PENDING, MilestoneStatus.BREACHED) else None} for m in milestones]
     requests = list(ApprovalRequest.objects.filter(case=case).select_related("requested_by", "decided_by").order_by("created_at"))
+    for r in requests:
+        r.period_text = period_text(r.period) if r.period else ""  # type: ignore[attr-defined]
     supervisions = list(Supervision.objects.filter(case=case).select_related("by", "answered_by").order_by("created_at"))
-    pending = {
-        "extension": any(r.kind == RequestKind.EXTENSION and r.status == RequestStatus.PENDING for r in requests),
-        "return": any(r.kind == RequestKind.RETURN and r.status == RequestStatus.PENDING for r in requests),
-        "supervision": any(s.answered_at is None for s in supervisions),
-    }
-    rules = [r for r in allowed_actions(case, person) if r.action not in NEEDS_PENDING or pending[NEEDS_PENDING[r.action]]]
-    if any(s.answered_at is None and s.level >= SUPERVISION_MAX_LEVEL for s in supervisions):
-        rules = [r for r in rules if r.action != "escalate"]  # 挂牌督办 is the top: the domain refuses more
+    # Only what can apply now (queries/available.py: the API offers the same, the domain refuses the rest).
+    offer = actions_offered(case, person)
+    rules = offer.rules
     kinds = {f.kind for r in rules for f in form_for(case.kind, r.action)}
     handlers: list[Person] = []
     if "handler" in kinds and case.lead_unit_id:
@@ -90,6 +82,9 @@ def case_context(request: HttpRequest, case: Case, *, citizen: dict[str, Any] | 
         "may_reveal": may_reveal(person, case),
         "events": list(case.events.select_related("actor", "actor_unit").order_by("at", "id")),
         "clocks": clocks,
+        "clock": milestones_clock(milestones, now,
+                                  waiting_since=case.received_at if case.state in WAITING_STATES else None),
+        "waiting": [(r.label, refusal.message) for r, refusal in offer.refused if refusal.waiting],
         "attachments": list(Attachment.objects.filter(case=case).order_by("created_at")),
         "links": list(CaseLink.objects.filter(case=case).select_related("other").order_by("kind", "id")),
         "history": list(caller_history(person, case)),
@@ -101,6 +96,7 @@ def case_context(request: HttpRequest, case: Case, *, citizen: dict[str, Any] | 
         "triage": triage_view(case),
         "actions": [{"rule": r, "fields": form_for(case.kind, r.action)} for r in rules],
         "units": scope_units(person) if kinds & {"unit"} else [],
+        "periods": extension_periods(case) if "period" in kinds else [],
         "handlers": handlers,
         "ratings": Satisfaction.choices,
         "urgencies": Urgency.choices,
@@ -170,21 +166,15 @@ def attachment(request: HttpRequest, case_id: int, attachment_id: int) -> HttpRe
 
 @case_staff_view
 def desk(request: HttpRequest) -> HttpResponse:
+    """派单台: the cases waiting for dispatch, 特急 and 紧急 first, then by deadline, each with its
+    clock, the suggestion (agency, item, confidence, reason, unit preselected), the return reason
+    and the near-duplicates it may be merged into."""
     person = me(request)
-    qs = case_list_for(person, CaseFilters(queue="to_dispatch", sort="received")).select_related("region")[:50]
+    now = timezone.now()
+    desk_ = dispatch_desk(person, now=now)
     units = scope_units(person)
-    names = {u.pk: u.name for u in units}
-    rows: list[dict[str, Any]] = []
-    for c in qs:
-        triage = triage_view(c)
-        uid = triage["unit_id"]
-        rows.append({"case": c, "triage": triage, "suggested_unit": names.get(uid) if isinstance(uid, int) else None})
-    # 50 cards share one unit list and one URL prefix: built once here rather than per card in
-    # the template (350 {% url %} calls and 50 option loops were most of the page's CPU).
-    unit_options = format_html_join("", '<option value="{}">{}</option>', ((u.pk, u.name) for u in units))
-    return render(request, "web/desk.html", {"rows": rows, "unit_options": unit_options,
-                                             "cases_prefix": reverse("web:case", args=[0])[:-2],
-                                             "state_returned": State.RETURNED})
+    return render(request, "web/desk.html", {"rows": desk_rows(desk_, units, now), "more": desk_.more,
+                                             "limit": DESK_LIMIT})
 
 
 # The shared form of the 督办 board: which workflow action each choice runs, and the field its text fills.
@@ -244,13 +234,61 @@ def supervision(request: HttpRequest) -> HttpResponse:
     return render(request, "web/supervision.html", _board_context(request, person))
 
 
+def _hotspot_days(request: HttpRequest) -> int:
+    try:
+        return min(max(int(request.GET.get("days", "30")), 1), 180)
+    except ValueError:
+        return 30
+
+
+def _hotspot_name(spot: dict[str, Any]) -> str:
+    """A hot spot in a few words for the chart: its label (the typical demand's opening phrase),
+    else its first key words."""
+    label = str(spot["label"])
+    return (label if len(label) <= 16 else label[:15] + "…") or "、".join(spot["keywords"][:2])
+
+
 @case_staff_view
 def hotspots(request: HttpRequest) -> HttpResponse:
-    """一类事: recent demands grouped by topic and place, hottest first, for solving at the root."""
+    """一类事: recent demands grouped by topic and place, hottest first, for solving at the root;
+    a bar chart of the hot spots by count; each links to its page with its cases."""
+    from django.urls import reverse
+
     from banshi.cases.links import hotspots_for
 
-    try:
-        days = min(max(int(request.GET.get("days", "30")), 1), 180)
-    except ValueError:
-        days = 30
-    return render(request, "web/hotspots.html", {"spots": hotspots_for(me(request), days=days), "days": days})
+    days = _hotspot_days(request)
+    spots = hotspots_for(me(request), days=days)
+    for s in spots:
+        s["url"] = reverse("web:hotspot", args=[s["representative_id"]]) + f"?days={days}"
+    by_count = sorted(spots, key=lambda s: -s["count"])  # the chart by count; the table by heat
+    chart = {"names": [_hotspot_name(s) for s in by_count], "counts": [s["count"] for s in by_count],
+             "recent": [s["recent"] for s in by_count], "urls": [s["url"] for s in by_count],
+             "series": [_("近两周"), _("更早")]}
+    return render(request, "web/hotspots.html", {"spots": spots, "days": days, "chart": chart})
+
+
+@case_staff_view
+def hotspot(request: HttpRequest, case_id: int) -> HttpResponse:
+    """One hot spot (the one that holds this case): its words, place, daily trend and its cases as
+    the queue lists them (number, title, state, unit; no personal data)."""
+    from banshi.cases.links import hotspot_for
+    from banshi.cases.queries.cases import visible_cases
+    from banshi.core.privacy import mask_text
+
+    person = me(request)
+    days = _hotspot_days(request)
+    spot = hotspot_for(person, case_id, days=days)
+    if spot is None:
+        raise NotFound(_("这件诉求不在近%(d)d天的热点中（热点随新诉求变化），请回到热点列表查看。") % {"d": days},
+                       code="hotspot_not_found")
+    order = {pk: k for k, pk in enumerate(reversed(spot["ids"]))}  # newest first
+    cases = sorted(visible_cases(person).filter(pk__in=spot["ids"]).select_related("lead_unit", "region"),
+                   key=lambda c: order.get(c.pk, 0))
+    rows = []
+    for c in cases:
+        title = c.title or mask_text(c.content)
+        rows.append({"case": c, "title": title if len(title) <= 40 else title[:39] + "…"})
+    chart = {"days": [d.strftime("%m-%d") for d, _n in spot["daily"]], "counts": [n for _d, n in spot["daily"]],
+             "series": _("每日件数")}
+    return render(request, "web/hotspot.html", {"spot": spot, "rows": rows, "days": days, "chart": chart,
+                                                "name": _hotspot_name(spot)})

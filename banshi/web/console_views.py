@@ -27,7 +27,7 @@ from banshi.cases.models import Case
 from banshi.cases.registration import VIA_STAFF, channels_for, registrar_check
 from banshi.core.errors import DomainError, InvalidInput
 from banshi.core.privacy import mask_phone, phone_normalise
-from banshi.intake.console import caller_history, emergency_prompt, knowledge_search
+from banshi.intake.console import caller_history, emergency_banner, knowledge_search
 from banshi.intake.knowledge import knowledge_suggest
 from banshi.orgs.models import Grid, Person
 from banshi.web.params import is_id
@@ -202,4 +202,4 @@ def knowledge_panel(request: HttpRequest) -> HttpResponse:
 @partial_view
 def emergency_panel(request: HttpRequest) -> HttpResponse:
     text = (request.GET.get("content") or "").strip()
-    return render(request, "web/console/_emergency.html", {"prompt": emergency_prompt(text) if text else []})
+    return render(request, "web/console/_emergency.html", {"banner": emergency_banner(text) if text else None})

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from datetime import date
 from functools import wraps
 from io import BytesIO
-from typing import Any, cast
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth import login, logout
@@ -30,10 +30,13 @@ from banshi.cases.enums import CaseType, Channel
 from banshi.cases.models import Case
 from banshi.cases.queries.cases import (
     QUEUES,
+    URGENT_SORT,
     CaseFilters,
+    case_ids_for,
     case_list_for,
     queue_counts_for,
 )
+from banshi.cases.queries.clock import case_clock
 from banshi.core.audit import audit_write
 from banshi.core.errors import DomainError, InvalidInput, PermissionDenied
 from banshi.orgs.auth import person_sign_in
@@ -160,7 +163,8 @@ def filters_from(request: HttpRequest) -> CaseFilters:
         received_from=_date(g.get("from"), _("开始日期")),
         received_to=_date(g.get("to"), _("结束日期")),
         q=(g.get("q") or "").strip() or None,
-        sort=g.get("sort") or "-received",
+        # The 待派单 queue reads like the dispatch desk: 特急 and 紧急 first, then by deadline.
+        sort=g.get("sort") or (URGENT_SORT if g.get("queue") == "to_dispatch" else "-received"),
     )
 
 
@@ -185,18 +189,19 @@ class CappedPaginator(Paginator):
     an exact count, or an OFFSET of thousands, over hundreds of thousands of cases costs more than
     the page itself. People narrow the filters (or export to Excel) to go further; the API pages on.
 
-    One query reads the ids of those matches in order: their number is the count, and a page's rows
-    are then fetched by primary key with `fetch`. The filters (a content search, the visibility
-    test) run once per request, not once for the count and again for the page."""
+    `read_ids` reads the ids of those matches in order (one query; two for 紧急优先, see
+    `case_ids_for`): their number is the count, and a page's rows are then fetched by primary key
+    with `fetch`. The filters (a content search, the visibility test) run once per request, not
+    once for the count and again for the page."""
 
-    def __init__(self, object_list: QuerySet[Case], per_page: int,
+    def __init__(self, read_ids: Callable[[], list[int]], per_page: int,
                  fetch: Callable[[list[int]], QuerySet[Case]]) -> None:
-        super().__init__(object_list, per_page)
-        self.fetch = fetch
+        super().__init__([], per_page)
+        self.read_ids, self.fetch = read_ids, fetch
 
     @cached_property
     def ids(self) -> list[int]:
-        return list(cast(QuerySet[Case], self.object_list).values_list("pk", flat=True)[:WEB_LIST_CAP])
+        return self.read_ids()
 
     @cached_property
     def count(self) -> int:
@@ -214,9 +219,12 @@ class CappedPaginator(Paginator):
 def queue(request: HttpRequest) -> HttpResponse:
     person = me(request)
     filters = filters_from(request)
-    qs = case_list_for(person, filters)
-    page = CappedPaginator(qs, PAGE_SIZE, lambda ids: Case.objects.filter(pk__in=ids).select_related("lead_unit")
+    now = timezone.now()
+    page = CappedPaginator(lambda: case_ids_for(person, filters, cap=WEB_LIST_CAP, now=now), PAGE_SIZE,
+                           lambda ids: Case.objects.filter(pk__in=ids).select_related("lead_unit")
                            ).get_page(request.GET.get("page"))
+    for c in page.object_list:
+        c.clock = case_clock(c, now)  # the traffic light and time left, from the row's own columns
     params = request.GET.copy()
     params.pop("page", None)
     ctx = {
@@ -231,10 +239,11 @@ def queue(request: HttpRequest) -> HttpResponse:
         "channels": Channel.choices,
         "dues": [("overdue", _("已超时")), ("due_soon", _("即将超时")), ("on_time", _("未超时"))],
         "sorts": [("-received", _("受理时间（新→旧）")), ("received", _("受理时间（旧→新）")),
+                  (URGENT_SORT, _("紧急优先（再按时限）")),
                   ("due", _("办理时限（近→远）")), ("-due", _("办理时限（远→近）")), ("number", _("编号"))],
         "units": scope_units(person),
         "regions": scope_regions(person),
-        "now": timezone.now(),
+        "now": now,
         "can_sign": person.role in (Role.HANDLER, Role.LEADER),
         "can_dispatch": person.role in (Role.DISPATCHER, Role.SUPERVISOR),
     }
@@ -245,19 +254,22 @@ def queue(request: HttpRequest) -> HttpResponse:
 def queue_export(request: HttpRequest) -> HttpResponse:
     from openpyxl import Workbook
 
+    from banshi.triage.labels import agency_label, category_label
+
     person = me(request)
     filters = filters_from(request)
     rows = case_list_for(person, filters).select_related("lead_unit", "intake_unit")[:EXPORT_LIMIT]
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(_("诉求清单"))
-    ws.append([_("编号"), _("受理时间"), _("类型"), _("渠道"), _("标题"), _("事项分类"), _("状态"), _("紧急程度"),
-               _("受理单位"), _("主办单位"), _("办理时限"), _("是否超时")])
+    ws.append([_("编号"), _("受理时间"), _("类型"), _("渠道"), _("标题"), _("事项分类"), _("条线"), _("状态"),
+               _("紧急程度"), _("受理单位"), _("主办单位"), _("办理时限"), _("是否超时")])
     n = 0
     for c in rows.iterator(chunk_size=1000):
         n += 1
         ws.append([
             c.number, timezone.localtime(c.received_at).strftime("%Y-%m-%d %H:%M"), c.get_type_display(),
-            c.get_channel_display(), c.title, c.category, c.get_state_display(), c.get_urgency_display(),
+            c.get_channel_display(), c.title, category_label(c.category), agency_label(c.agency),
+            c.get_state_display(), c.get_urgency_display(),
             c.intake_unit.name, c.lead_unit.name if c.lead_unit else "",
             timezone.localtime(c.next_due_at).strftime("%Y-%m-%d %H:%M") if c.next_due_at else "",
             _("是") if c.overdue else _("否"),

@@ -3,7 +3,6 @@ code, follow it, and rate the result after a staff reply. Screenshots go to test
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 from pathlib import Path
@@ -26,28 +25,6 @@ pytestmark = [
 ]
 
 
-@pytest.fixture
-def page() -> Any:
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
-
-    ARTIFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN")
-        pg = context.new_page()
-        errors: list[str] = []
-        # Only script errors and CSP refusals count; 4xx statuses the test provokes are expected.
-        pg.on("console", lambda m: errors.append(m.text)
-              if m.type == "error" and not m.text.startswith("Failed to load resource") else None)
-        pg.on("pageerror", lambda e: errors.append(str(e)))
-        pg.console_errors = errors  # type: ignore[attr-defined]
-        yield pg
-        context.close()
-        browser.close()
 
 
 @pytest.mark.django_db(transaction=True)

@@ -53,7 +53,8 @@ PLAIN = {
     "other": [
         ("老板拖欠我们三个月工资", "other.wage_arrears"),
         ("小区物业乱收费还不维修电梯", "other.housing"),
-        ("工地夜间施工噪音扰民", "other.environment"),
+        ("工地夜间施工噪音扰民", "other.urban_management"),  # construction noise: 城管执法 (catalogue notes)
+        ("化工厂夜里偷排污水", "other.environment"),
         ("超市卖过期食品", "other.market"),
         ("小區路燈壞了很久沒人修", "other.street_community"),
         ("希望增加一條公交線路", "other.transport"),

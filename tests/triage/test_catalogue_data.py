@@ -33,7 +33,7 @@ def test_shipped_file_loads_once_into_the_public_names():
     assert data is load_catalogue_data()  # cached
     assert load_catalogue() is DEFAULT_CATALOGUE
     assert isinstance(DEFAULT_CATALOGUE, tuple) and all(isinstance(i, CatalogueItem) for i in DEFAULT_CATALOGUE)
-    assert len(DEFAULT_CATALOGUE) == 52
+    assert len(DEFAULT_CATALOGUE) == 56
     assert data.emergency_items == EMERGENCY_ITEMS
     assert set(EMERGENCY_ITEMS) == set(KIND_NAMES)
     assert all(isinstance(i.keywords, tuple) and isinstance(i.examples, tuple) for i in DEFAULT_CATALOGUE)
@@ -77,7 +77,6 @@ def test_seed_migration_writes_the_file():
     from django.apps import apps
 
     from banshi.triage.models import CatalogueItem as Row
-    from banshi.triage.routing import default_unit_kinds
 
     Row.objects.all().delete()
     importlib.import_module("banshi.triage.migrations.0002_default_catalogue").load(apps, None)
@@ -88,7 +87,7 @@ def test_seed_migration_writes_the_file():
     assert rows == [
         {"code": i.code, "name": i.name, "agency": i.agency, "category": i.category, "policy_code": i.policy,
          "examples": list(i.examples), "keywords": list(i.keywords), "department": i.department, "notes": i.notes,
-         "unit_kinds": default_unit_kinds(i.code, i.agency)}
+         "unit_kinds": list(i.unit_kinds)}
         for i in DEFAULT_CATALOGUE
     ]
 
@@ -100,9 +99,11 @@ def _good() -> dict[str, Any]:
     return {
         "items": [
             {"code": "court.a", "name": "申请执行", "agency": "court", "category": "执行", "policy": "xinfang",
-             "department": "人民法院执行局", "keywords": ["强制执行", "老赖"], "examples": ["判决了对方不还钱"]},
+             "department": "人民法院执行局", "unit_kinds": ["court"], "keywords": ["强制执行", "老赖"],
+             "examples": ["判决了对方不还钱"]},
             {"code": "police.b", "name": "紧急求助", "agency": "police", "category": "紧急求助", "policy": "12345",
-             "department": "110", "keywords": ["救命"], "examples": ["有人要跳楼"], "notes": "转110"},
+             "department": "110", "unit_kinds": ["police_station", "police_branch"], "keywords": ["救命"],
+             "examples": ["有人要跳楼"], "notes": "转110"},
         ],
         "emergency_items": dict.fromkeys(KIND_NAMES, "police.b"),
     }
@@ -119,6 +120,7 @@ def test_a_good_small_file_loads(tmp_path: Path):
     assert [i.code for i in data.items] == ["court.a", "police.b"]
     assert data.items[1].notes == "转110" and data.items[0].notes == ""
     assert data.items[0].keywords == ("强制执行", "老赖")
+    assert data.items[1].unit_kinds == ("police_station", "police_branch")
 
 
 def _set(index: int, key: str, value: Any):
@@ -149,6 +151,14 @@ def _emergency_missing_kind(d: dict[str, Any]) -> None:
     del d["emergency_items"]["medical"]
 
 
+def _emergency_list_with_missing(d: dict[str, Any]) -> None:
+    d["emergency_items"]["elderly"] = ["police.b", "other.medical_120"]
+
+
+def _emergency_empty_list(d: dict[str, Any]) -> None:
+    d["emergency_items"]["child"] = []
+
+
 def _top_level_typo(d: dict[str, Any]) -> None:
     d["emergency"] = d.pop("emergency_items")
 
@@ -175,6 +185,14 @@ def _top_level_typo(d: dict[str, Any]) -> None:
         (_emergency_unknown_kind, "emergency_items：未知的紧急情况类型 flood"),
         (_emergency_missing_kind, "emergency_items：缺少紧急情况类型 medical"),
         (_top_level_typo, "未知的顶层字段：emergency"),
+        (_emergency_list_with_missing, "emergency_items：elderly 指向的事项 other.medical_120 不在目录中"),
+        (_emergency_empty_list, "emergency_items：child 应为事项编码（文本）或事项编码列表，实际为"),
+        (_drop(0, "unit_kinds"), "事项 court.a（第1项）：缺少必填字段 unit_kinds"),
+        (_set(0, "unit_kinds", "court"), "事项 court.a（第1项）：字段 unit_kinds 应为列表，实际为文本"),
+        (_set(0, "unit_kinds", []), "事项 court.a（第1项）：unit_kinds 不能为空"),
+        (_set(0, "unit_kinds", ["court", "tank_regiment"]), "事项 court.a（第1项）：unit_kinds 中有未知的单位类型：tank_regiment"),
+        (_set(1, "unit_kinds", ["police_station", "street"]), "事项 police.b（第2项）：unit_kinds 中的单位类型不属于条线 police：street"),
+        (_set(0, "unit_kinds", ["court", "court"]), "事项 court.a（第1项）：unit_kinds 中有重复的条目：court"),
     ],
 )
 def test_a_broken_file_names_the_file_the_item_and_the_problem(tmp_path: Path, change, expected: str):
@@ -187,6 +205,17 @@ def test_a_broken_file_names_the_file_the_item_and_the_problem(tmp_path: Path, c
     assert str(path) in message
     assert expected in message, message
     assert isinstance(info.value, ValueError) and info.value.path == path
+
+
+def test_an_emergency_kind_may_name_several_items(tmp_path: Path):
+    data = _good()
+    data["emergency_items"]["elderly"] = ["police.b", "court.a"]
+    loaded = load_catalogue_data(_write(tmp_path, data))
+    assert loaded.emergency_items["elderly"] == "police.b"  # the first is the default
+    assert loaded.emergency_choices["elderly"] == ("police.b", "court.a")
+    assert loaded.emergency_choices["fire"] == ("police.b",)
+    shipped = load_catalogue_data()
+    assert shipped.emergency_choices["elderly"] == ("police.emergency_110", "other.medical_120")
 
 
 def test_items_without_text_are_refused(tmp_path: Path):

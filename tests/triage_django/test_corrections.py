@@ -37,7 +37,8 @@ CST = ZoneInfo("Asia/Shanghai")
 # Misrouted by the shipped catalogue (to the police: traffic, theft); a dispatcher corrects the
 # first text of each pair, and the second, similar one must then follow the correction.
 BIKES = ("共享单车乱停乱放堵住了小区门口", "小区门口共享单车乱停乱放，行人没法走")
-CORRIDOR = ("楼道里堆满杂物，电动车在楼道充电", "楼道里有人给电动车充电，还堆了很多杂物")
+# Dog walking without a leash: the catalogue says police (治安), the desk sends it to the street.
+CORRIDOR = ("小区里有人遛狗不拴绳，狗还到处拉屎", "有人遛狗不牵绳，小孩被吓哭了")
 
 
 def _run(*args: str) -> str:

@@ -43,3 +43,17 @@ def browser() -> Iterator[Any]:
             yield b
         finally:
             b.close()
+
+
+def signed_in(browser: Any, base: str, username: str, viewport: dict[str, int]) -> Any:
+    """A new browser page of the given size, signed in as `username` (password: the factories')."""
+    from tests.factories import PASSWORD
+
+    page = browser.new_context(locale="zh-CN", viewport=viewport).new_page()
+    page.goto(f"{base}/login/")
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(PASSWORD)
+    with page.expect_navigation():
+        page.get_by_role("button", name="登录").click()
+    return page
+

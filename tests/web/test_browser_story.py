@@ -56,7 +56,11 @@ class Story:
         if box.get_attribute("open") is None:
             box.locator("summary").click()
         for name, value in (fields or {}).items():
-            page.locator(f"#{action}-{name}").fill(value)
+            field = page.locator(f"#{action}-{name}")
+            if field.evaluate("el => el.tagName") == "SELECT":  # a picker, e.g. the extension period
+                field.select_option(value)
+            else:
+                field.fill(value)
         if rating:
             box.locator(f"input[name=rating][value='{rating}']").check()
         with page.expect_navigation():

@@ -16,21 +16,13 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 from banshi.cases.domain import lifecycle as life
 from banshi.cases.models import Case, Supervision
-from tests.factories import PASSWORD, World, case_new
+from tests.factories import World, case_new
+from tests.web.conftest import signed_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
-
-def _signed_in(browser: Any, base: str, username: str, viewport: dict[str, int]) -> Any:
-    page = browser.new_context(locale="zh-CN", viewport=viewport).new_page()
-    page.goto(f"{base}/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(PASSWORD)
-    with page.expect_navigation():
-        page.get_by_role("button", name="登录").click()
-    return page
 
 
 def test_row_pick_fills_the_shared_form_and_escalates(live_server: Any, browser_world: World, browser: Any) -> None:
@@ -43,7 +35,7 @@ def test_row_pick_fills_the_shared_form_and_escalates(live_server: Any, browser_
     late = case_new(w, title="超时未办")
     Case.objects.filter(pk=late.pk).update(overdue=True)  # test set-up: as after the sweep's breach
 
-    page = _signed_in(browser, live_server.url, "supervisor", {"width": 1280, "height": 900})
+    page = signed_in(browser, live_server.url, "supervisor", {"width": 1280, "height": 900})
     errors: list[str] = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.goto(f"{live_server.url}/supervision/")
@@ -63,7 +55,7 @@ def test_row_pick_fills_the_shared_form_and_escalates(live_server: Any, browser_
     page.screenshot(path=str(ARTIFACTS / "supervision-02-escalated.png"), full_page=True)
     assert not [e for e in errors if "Content Security Policy" in e], errors
 
-    phone = _signed_in(browser, live_server.url, "supervisor", {"width": 375, "height": 740})
+    phone = signed_in(browser, live_server.url, "supervisor", {"width": 375, "height": 740})
     phone.goto(f"{live_server.url}/supervision/")
     assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
     phone.screenshot(path=str(ARTIFACTS / "supervision-03-phone.png"), full_page=True)

@@ -316,7 +316,8 @@ def test_desk_accepts_suggestion(world: World) -> None:
     for action in ("dispatch", "mark_urgent", "merge"):
         assert f'action="/cases/{case.pk}/act/{action}"' in body
     assert f'<a href="/cases/{case.pk}/">{case.number}</a>' in body
-    assert f'<option value="{world.station.pk}">文化路派出所</option>' in body
+    assert f'<option value="{world.station.pk}" selected>文化路派出所</option>' in body  # the suggestion preselected
+    assert f'<option value="{world.court.pk}">海港区人民法院</option>' in body
     resp = c.post(f"/cases/{case.pk}/act/dispatch", {"unit_id": world.station.pk, "next": "/desk/"})
     assert resp.status_code == 302 and resp["Location"] == "/desk/"
     assert Case.objects.get(pk=case.pk).lead_unit_id == world.station.pk

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -32,6 +32,7 @@ from banshi.cases.models import (
     Reply,
     Supervision,
 )
+from banshi.cases.queries.available import action_refusal, extension_refusal
 from banshi.cases.workflow import transition
 from banshi.cases.workflow.engine import clock_store
 from banshi.core.errors import Conflict, InvalidInput
@@ -139,12 +140,20 @@ def _pending(case: Case, kind: str) -> ApprovalRequest | None:
     return ApprovalRequest.objects.filter(case=case, kind=kind, status=RequestStatus.PENDING).first()
 
 
+def _applies(action: str, actor: Person | None = None) -> Callable[[Case], None]:
+    """A `before` check: refuse when the action cannot apply now (queries/available.py, which also
+    decides what the case page and the API offer)."""
+    def check(case: Case) -> None:
+        refusal = action_refusal(case, action, actor)
+        if refusal is not None:
+            raise refusal.error()
+
+    return check
+
+
 def case_return_request(case_id: int, *, actor: Person, reason: str, expected_version: int | None = None, now: datetime | None = None) -> Case:
     now = now or timezone.now()
-
-    def check(case: Case) -> None:
-        if _pending(case, RequestKind.RETURN):
-            raise Conflict(_("已有待审批的退单申请。"), code="request_pending")
+    check = _applies("return_request")
 
     def record(case: Case, event: CaseEvent) -> None:
         ApprovalRequest.objects.create(case=case, kind=RequestKind.RETURN, reason=reason, requested_by=actor, created_at=now)
@@ -167,10 +176,7 @@ def case_return(case_id: int, *, actor: Person, reason: str, expected_version: i
 
 def case_return_reject(case_id: int, *, actor: Person, reason: str, expected_version: int | None = None, now: datetime | None = None) -> Case:
     now = now or timezone.now()
-
-    def check(case: Case) -> None:
-        if not _pending(case, RequestKind.RETURN):
-            raise Conflict(_("没有待审批的退单申请。"), code="no_request")
+    check = _applies("return_reject")
 
     def record(case: Case, event: CaseEvent) -> None:
         ApprovalRequest.objects.filter(case=case, kind=RequestKind.RETURN, status=RequestStatus.PENDING).update(
@@ -210,7 +216,8 @@ def case_co_report(case_id: int, *, actor: Person, text: str, expected_version: 
         row.reported, row.report, row.reported_at = True, text, now
         row.save(update_fields=["reported", "report", "reported_at"])
 
-    return transition(case_id, "co_report", actor=actor, after=record, expected_version=expected_version, now=now, data={"text": text})
+    return transition(case_id, "co_report", actor=actor, before=_applies("co_report", actor), after=record,
+                      expected_version=expected_version, now=now, data={"text": text})
 
 
 # -- deadlines -----------------------------------------------------------------------------------
@@ -225,13 +232,10 @@ def case_extension_request(
         raise InvalidInput(str(exc), code="invalid_period") from exc
 
     def check(case: Case) -> None:
-        if _pending(case, RequestKind.EXTENSION):
-            raise Conflict(_("已有待审批的延期申请。"), code="request_pending")
-        limit = case.policy.max_extension if case.policy else ""
-        if limit:
-            lim = parse_period(limit)
-            if lim.unit == p.unit and p.amount > lim.amount:
-                raise InvalidInput(_("延期不能超过%(limit)s。") % {"limit": limit}, code="extension_too_long")
+        _applies("extend_request")(case)
+        too_long = extension_refusal(case, p)
+        if too_long is not None:
+            raise too_long.error()
 
     def record(case: Case, event: CaseEvent) -> None:
         ApprovalRequest.objects.create(
@@ -249,9 +253,9 @@ def case_extension_decide(
     holder: dict[str, ApprovalRequest] = {}
 
     def check(case: Case) -> None:
+        _applies("extend_approve" if approve else "extend_reject")(case)
         req = _pending(case, RequestKind.EXTENSION)
-        if req is None:
-            raise Conflict(_("没有待审批的延期申请。"), code="no_request")
+        assert req is not None
         holder["req"] = req
 
     def record(case: Case, event: CaseEvent) -> None:
@@ -275,7 +279,9 @@ def case_documents_request(case_id: int, *, actor: Person, text: str, expected_v
 
 
 def case_documents_received(case_id: int, *, actor: Person | None, note: str = "", expected_version: int | None = None, now: datetime | None = None) -> Case:
-    return transition(case_id, "documents_received", actor=actor, reason=note, expected_version=expected_version, now=now)
+    """材料已补齐: only while a documents request waits for the citizen (409 otherwise)."""
+    return transition(case_id, "documents_received", actor=actor, reason=note, before=_applies("documents_received"),
+                      expected_version=expected_version, now=now)
 
 
 # -- replies -------------------------------------------------------------------------------------
@@ -303,26 +309,14 @@ def case_answer(case_id: int, *, actor: Person, text: str, expected_version: int
     text = _text(text, _("答复内容"))
     now = now or timezone.now()
 
-    def check(case: Case) -> None:
-        if case.type != "consultation":
-            raise InvalidInput(_("只有咨询类诉求可以当场答复，其他诉求请派单。"), code="not_consultation")
-
-    return transition(case_id, "answer", actor=actor, before=check,
+    return transition(case_id, "answer", actor=actor, before=_applies("answer"),
                       after=_reply_row(ReplyKind.ON_SPOT, ReplyStatus.SENT, actor, text, now), expected_version=expected_version, now=now, data={"text": text})
 
 
 def case_reply_submit(case_id: int, *, actor: Person, text: str, expected_version: int | None = None, now: datetime | None = None) -> Case:
     text = _text(text, _("办结答复"))
     now = now or timezone.now()
-
-    def check(case: Case) -> None:
-        waiting = list(CaseUnit.objects.filter(case=case, reported=False).values_list("unit__name", flat=True))
-        if waiting:
-            raise Conflict(
-                _("协办单位尚未反馈，不能办结：%(units)s") % {"units": "、".join(waiting)}, code="co_units_pending"
-            )
-
-    return transition(case_id, "reply_submit", actor=actor, before=check,
+    return transition(case_id, "reply_submit", actor=actor, before=_applies("reply_submit"),
                       after=_reply_row(ReplyKind.FINAL, ReplyStatus.PENDING, actor, text, now), expected_version=expected_version, now=now)
 
 
@@ -487,9 +481,9 @@ def case_supervise_answer(case_id: int, *, actor: Person, text: str, expected_ve
     holder: dict[str, Supervision] = {}
 
     def check(case: Case) -> None:
+        _applies("supervise_answer")(case)
         sup = Supervision.objects.filter(case=case, answered_at__isnull=True).order_by("created_at").first()
-        if sup is None:
-            raise Conflict(_("没有待反馈的督办。"), code="no_supervision")
+        assert sup is not None
         holder["sup"] = sup
 
     def record(case: Case, event: CaseEvent) -> None:

@@ -96,7 +96,7 @@ ACTIONS: tuple[Action, ...] = (
       form=(textarea("text", "内容"),)),
     A("extend_request", "申请延期", {S.HANDLING}, None, HANDLER_LEAD, LEADER_LEAD, needs_reason=True,
       run=life.case_extension_request, input=ExtensionIn, api=("extension-request", "申请延期 ask for an extension"),
-      form=(FormField("period", "period", gettext_lazy("延期期限（如 5d、10wd）")), REASON)),
+      form=(FormField("period", "period", gettext_lazy("延期期限")), REASON)),
     A("extend_approve", "批准延期", {S.HANDLING}, None, LEADER_LEAD, SUPERVISOR_REGION, measures={"extended"},
       run=life.case_extension_decide, input=DecisionIn, preset={"approve": True},
       api=("extension-decision", "审批延期 approve or reject the pending extension"), form=(NOTE,)),

@@ -25,7 +25,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from banshi.cases.models import Case, CaseEvent, CaseUnit, Supervision
+from banshi.cases.enums import RequestStatus
+from banshi.cases.models import ApprovalRequest, Case, CaseEvent, CaseUnit, Supervision
 from banshi.cases.visibility import can_see_case, case_in_region
 from banshi.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from banshi.orgs.models import Person, Unit
@@ -258,7 +259,7 @@ def transition(
             raise InvalidInput(_("“%(action)s”必须填写理由。") % {"action": rule.label}, code="reason_required")
         if before is not None:
             before(case)
-        from_state = case.state
+        from_state, lead_before = case.state, case.lead_unit_id
         to_state = rule.target or from_state
         fields: dict[str, Any] = {"state": to_state, "version": F("version") + 1, "updated_at": now}
         if to_state in d.closed_states:
@@ -280,6 +281,7 @@ def transition(
             _supervisions_end(case, d, event, now)
         if after is not None:
             after(case, event)
+        _requests_end(case, d, rule, event, now, lead_before)
         _notices(case, rule, event)
     return case
 
@@ -317,6 +319,37 @@ def _supervisions_end(case: Case, d: Definition, event: CaseEvent, now: datetime
     )
     if ended:
         event.data = {**event.data, "supervisions_ended": ended}
+        event.save(update_fields=["data"])
+
+
+# The actions that decide a pending request of each kind (`ApprovalRequest.kind`): a request can be
+# decided only while the case is in one of their source states, and with the unit that asked.
+REQUEST_DECISIONS: dict[str, tuple[str, ...]] = {
+    "extension": ("extend_approve", "extend_reject"),
+    "return": ("return", "return_reject"),
+}
+
+
+def _requests_end(case: Case, d: Definition, rule: Rule, event: CaseEvent, now: datetime,
+                  lead_before: int | None) -> None:
+    """A pending request (延期, 退单) nobody can decide any more lapses (已失效) in the action's
+    transaction, as `_supervisions_end` ends 督办 notices: the case has left the states its
+    decision runs from (the final reply submitted, returned, withdrawn, merged…) or has passed to
+    another unit (transferred). Runs after the action's own rows, so a return first approves the
+    return request it answers. The event says how many."""
+    moved = case.lead_unit_id != lead_before
+    if event.from_state == event.to_state and not moved:
+        return
+    kinds = [kind for kind, actions in REQUEST_DECISIONS.items()
+             if moved or not any(case.state in d.table[a].sources for a in actions if a in d.table)]
+    if not kinds:
+        return
+    ended = ApprovalRequest.objects.filter(case=case, status=RequestStatus.PENDING, kind__in=kinds).update(
+        status=RequestStatus.LAPSED, decided_at=now,
+        decision_note=_("因“%(action)s”，该申请不再审批，已失效。") % {"action": rule.label},
+    )
+    if ended:
+        event.data = {**event.data, "requests_ended": ended}
         event.save(update_fields=["data"])
 
 

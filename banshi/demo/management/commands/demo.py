@@ -52,6 +52,8 @@ class Command(BaseCommand):
         out(self.style.SUCCESS(_("演示数据已生成，用时 %(s).1f 秒。") % {"s": r.seconds}))
         out(_("地区 %(p)d 个（秦皇岛海港区、哈尔滨南岗区、汉中汉台区、德州德城区、北京东城区和朝阳区），单位 %(u)d 个，"
               "工作人员 %(people)d 名，网格 %(g)d 个。") % {"p": r.places, "u": r.units, "people": r.people, "g": r.grids})
+        if r.knowledge:
+            out(_("知识库新增 %(k)d 条答复口径（热线登记时输入咨询内容即提示“当场答复”）。") % {"k": r.knowledge})
         out(_("诉求 %(n)d 件，按状态：") % {"n": r.cases})
         for state in State:
             out(f"  {state.label}（{state.value}）：{r.states.get(state.value, 0)}")

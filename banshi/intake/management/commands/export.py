@@ -27,7 +27,7 @@ class Command(BaseCommand):
         from banshi.core.audit import audit_write
         from banshi.intake.ledger import Progress, cases_export
 
-        qs = Case.objects.order_by("received_at", "id")
+        qs = Case.objects.select_related("lead_unit").order_by("received_at", "id")
         if opts["unit"]:
             qs = qs.filter(intake_unit_id=opts["unit"])
         for key, lookup in (("date_from", "received_at__date__gte"), ("date_to", "received_at__date__lte")):

@@ -13,6 +13,12 @@ export the dispatchers' corrections.
   how many corrections were used or ignored, per agency.
 * ``eval --data F.csv --text-columns ... --label-column L [--model DIR | --folds K]``
   prints accuracy, macro-F1, a confusion table and throughput.
+* ``eval --units [--data F.csv] [--model DIR] [--misses]`` routes each demand of a unit-kind set
+  (default: the shipped ``banshi/triage/data/eval_units.csv``; columns text, expected_unit_kind,
+  note) with the catalogue model (default: the shipped catalogue's; ``DIR`` one written by
+  ``train --from-corrections``) and compares the predicted item's first unit kind with the
+  expected one: accuracy, precision and recall per unit kind, the worst confusions
+  (banshi/triage/unit_eval.py). ``--misses`` also lists the wrongly routed demands.
 * ``corrections [--since YYYY-MM-DD] [--out F.csv]`` exports the corrections as CSV, with
   mobile and ID numbers masked; the export is written to the audit log.
 
@@ -89,7 +95,13 @@ class Command(BaseCommand):
         p.add_argument("--unlabelled", nargs="*", default=[], help="CSV files of past demands without labels")
 
         p = sub.add_parser("eval", help="evaluate a model or cross-validate a fresh one")
-        self._data_arguments(p)
+        self._data_arguments(p, required=False, unless="--units")
+        p.add_argument(
+            "--units", action="store_true",
+            help="routing to the unit: score the predicted item's first unit kind against expected_unit_kind "
+                 "(--data defaults to the shipped banshi/triage/data/eval_units.csv)",
+        )
+        p.add_argument("--misses", action="store_true", help="with --units: list the wrongly routed demands")
         p.add_argument("--model", help="evaluate this trained model on --data")
         p.add_argument("--folds", type=int, default=5, help="cross-validation folds when no --model")
         p.add_argument("--repeats", type=int, default=1, help="repetitions of the cross-validation")
@@ -101,8 +113,8 @@ class Command(BaseCommand):
         p.add_argument("--out", help="CSV file to write (UTF-8 with BOM); default: standard output")
 
     @staticmethod
-    def _data_arguments(p: CommandParser, *, required: bool = True) -> None:
-        when = "" if required else " (required unless --from-corrections)"
+    def _data_arguments(p: CommandParser, *, required: bool = True, unless: str = "--from-corrections") -> None:
+        when = "" if required else f" (required unless {unless})"
         p.add_argument("--data", required=required, help="labelled CSV (UTF-8, with header)" + when)
         p.add_argument(
             "--text-columns",
@@ -241,6 +253,12 @@ class Command(BaseCommand):
         import numpy as np
         from sklearn.model_selection import StratifiedKFold
 
+        if options.get("units"):
+            self._eval_units(options)
+            return
+        missing = [f"--{k.replace('_', '-')}" for k in ("data", "text_columns", "label_column") if not options.get(k)]
+        if missing:
+            raise CommandError(f"缺少参数：{'、'.join(missing)}（或改用 --units 评估分流到单位）")
         columns = split_columns(options["text_columns"])
         texts, labels = texts_and_labels(options["data"], columns, options["label_column"])
         y = np.asarray(labels, dtype=object)
@@ -289,6 +307,33 @@ class Command(BaseCommand):
         )
         self._report(truth_all, predicted_all, sorted(set(labels)))
         self.stdout.write(f"throughput: {n_pred / t_pred:.0f} demands/s ({n_pred} in {t_pred:.2f}s)")
+
+    def _eval_units(self, options: dict[str, Any]) -> None:
+        from banshi.triage.unit_eval import EVAL_UNITS_FILE, evaluate_units, read_unit_cases, report_lines
+
+        extra = [k for k in ("text_columns", "label_column", "taxonomy", "unlabelled") if options.get(k)]
+        if extra:
+            raise CommandError(
+                "--units 使用单位评估集的 text、expected_unit_kind 列，不能同时使用 "
+                + "、".join(f"--{k.replace('_', '-')}" for k in extra)
+            )
+        model = None
+        if options.get("model"):
+            loaded = _load_model(options["model"])
+            if not isinstance(loaded, CatalogueModel):
+                raise CommandError(f"--units 需要分流事项模型（train --from-corrections 写出的目录）：{options['model']}")
+            model = loaded
+        path = Path(options.get("data") or EVAL_UNITS_FILE)
+        cases = read_unit_cases(path)
+        result = evaluate_units(cases, model)
+        source = path.name if path == EVAL_UNITS_FILE else str(path)
+        for line in report_lines(result, source=source):
+            self.stdout.write(line)
+        if options.get("misses"):
+            self.stdout.write("wrongly routed (expected → predicted, item):")
+            for case, kind, item in result.misses():
+                text = " ".join(case.text.split())
+                self.stdout.write(f"  {case.expected} → {kind} ({item}): {text[:60]}")
 
     def _report(self, truth: Sequence[str], predicted: Sequence[str], classes: list[str]) -> None:
         acc = sum(a == b for a, b in zip(truth, predicted, strict=True)) / max(1, len(truth))
