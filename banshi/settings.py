@@ -7,14 +7,18 @@ from pathlib import Path
 
 import dj_database_url
 
-from banshi.core.env import env_bool, env_float, env_int, env_str
+from banshi.core.env import env_bool, env_float, env_int, env_str, secret_key_file, var_dir_default
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = Path(env_str("BANSHI_VAR_DIR", str(BASE_DIR / "var")))
+# A source checkout keeps its data in <checkout>/var; an installed package in a per-user data
+# directory, never inside site-packages (core/env.py: var_dir_default).
+VAR_DIR = Path(env_str("BANSHI_VAR_DIR", "") or str(var_dir_default(Path(__file__).resolve().parent)))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = env_bool("BANSHI_DEBUG", False)
-SECRET_KEY = env_str("BANSHI_SECRET_KEY", "") or "dev-only-insecure-key-change-me-in-production-0123456789"
+# BANSHI_SECRET_KEY wins; otherwise a per-install secret generated on first run, kept in
+# VAR_DIR/secret_key (mode 0600). There is no built-in key.
+SECRET_KEY = env_str("BANSHI_SECRET_KEY", "") or secret_key_file(VAR_DIR / "secret_key")
 ALLOWED_HOSTS = [h for h in env_str("BANSHI_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in env_str("BANSHI_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
@@ -49,6 +53,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "banshi.core.middleware.SecurityHeadersMiddleware",
+    "banshi.core.middleware.RejectNulMiddleware",
 ]
 
 ROOT_URLCONF = "banshi.urls"
@@ -130,6 +135,16 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+
+# Running behind an HTTPS reverse proxy (nginx and the like, which must set X-Forwarded-Proto):
+# BANSHI_HTTPS=1 makes the cookies Secure, sends HSTS (BANSHI_HSTS_SECONDS, default one year) and
+# trusts the proxy's X-Forwarded-Proto header to tell HTTPS requests.
+BANSHI_HTTPS = env_bool("BANSHI_HTTPS", False)
+if BANSHI_HTTPS:
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = env_int("BANSHI_HSTS_SECONDS", 365 * 24 * 3600)
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # Triage: above this confidence a new demand is dispatched without a dispatcher.
 BANSHI_AUTO_DISPATCH_CONFIDENCE = env_float("BANSHI_AUTO_DISPATCH_CONFIDENCE", 0.85)

@@ -21,12 +21,15 @@ def _fast_password_hasher(settings) -> None:  # type: ignore[no-untyped-def]
 @pytest.fixture(autouse=True)
 def _fresh_process_caches() -> None:
     """Per-process caches (policies, unit paths, calendar) must not outlive a test's database rows."""
+    from django.core.cache import cache
+
     from banshi.orgs.auth import api_token_cache_clear
     from banshi.orgs.regions import region_cache_clear
     from banshi.orgs.scoping import unit_paths_clear
     from banshi.sla.services import calendar_reload, policy_cache_clear
     from banshi.triage.integration import catalogue_model_reset
 
+    cache.clear()  # e.g. the hot spots shared for two minutes (cases/links.py)
     api_token_cache_clear()
     catalogue_model_reset()
     region_cache_clear()

@@ -83,6 +83,10 @@ class Case(models.Model):
         ordering = ["-received_at", "-id"]
         indexes = [
             models.Index(fields=["lead_unit", "state", "-received_at"], name="case_lead_state"),
+            # 紧急优先: the emergency and urgent cases by due time (few rows, so the urgent read of
+            # any queue is short however large the register; cases/queries/cases.py:ordered_ids).
+            models.Index(fields=["next_due_at", "id"], name="case_urgent_due",
+                         condition=models.Q(urgency__in=["emergency", "urgent"])),
             # Few matters have an origin: a partial index stays small and cheap to build.
             models.Index(fields=["origin"], name="case_origin", condition=models.Q(origin__isnull=False)),
             models.Index(fields=["intake_unit", "state", "-received_at"], name="case_intake_state"),

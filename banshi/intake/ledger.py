@@ -25,6 +25,7 @@ from banshi.cases.enums import CaseType, Channel
 from banshi.cases.models import Case
 from banshi.cases.registration import VIA_IMPORT
 from banshi.core.errors import DomainError
+from banshi.core.excel import excel_row, excel_uncell
 from banshi.core.privacy import mask_id_number, mask_name, mask_phone, mask_text
 from banshi.orgs.models import Unit
 from banshi.triage.labels import agency_label, category_label, category_names
@@ -86,7 +87,7 @@ def _text(value: Any) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))  # Excel stores long digit strings typed as numbers as floats
-    return str(value).strip()
+    return excel_uncell(str(value).strip())
 
 
 def parse_when(value: Any) -> datetime:
@@ -296,7 +297,7 @@ def cases_export(path: Path, cases: Iterable[Case], *, full: bool = False,
             count += 1
             if progress:
                 progress(count)
-            yield _export_row(case, full)
+            yield excel_row(_export_row(case, full))
 
     if path.suffix.lower() == ".xlsx":
         from openpyxl import Workbook

@@ -41,3 +41,11 @@ class MessageTemplate(models.Model):
 
     class Meta:
         verbose_name = _("消息模板")
+
+
+class Heartbeat(models.Model):
+    """The background worker's sign of life: one row per worker name, `last_at` moved on every loop
+    (one UPDATE; one INSERT the first time). `/healthz` reads the newest."""
+
+    name = models.CharField(max_length=64, unique=True)
+    last_at = models.DateTimeField()

@@ -39,6 +39,7 @@ from banshi.cases.queries.cases import (
 from banshi.cases.queries.clock import case_clock
 from banshi.core.audit import audit_write
 from banshi.core.errors import DomainError, InvalidInput, PermissionDenied
+from banshi.notify.health import worker_health
 from banshi.orgs.auth import person_sign_in
 from banshi.orgs.enums import Role
 from banshi.orgs.models import Person, Region, Unit
@@ -96,9 +97,12 @@ def safe_next(request: HttpRequest, default: str) -> str:
 # -- health, sign-in -----------------------------------------------------------------------------
 
 def healthz(request: HttpRequest) -> JsonResponse:
+    """200 when the database answers, the worker beats and the outbox drains; 503 otherwise
+    (the JSON says why: see `notify/health.py` for the thresholds and the start-up grace)."""
     with connection.cursor() as cur:
         cur.execute("SELECT 1")
-    return JsonResponse({"ok": True})
+    report = worker_health()
+    return JsonResponse(report, status=200 if report["ok"] else 503)
 
 
 def login_view(request: HttpRequest) -> HttpResponse:
@@ -254,6 +258,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 def queue_export(request: HttpRequest) -> HttpResponse:
     from openpyxl import Workbook
 
+    from banshi.core.excel import excel_row
     from banshi.triage.labels import agency_label, category_label
 
     person = me(request)
@@ -266,14 +271,14 @@ def queue_export(request: HttpRequest) -> HttpResponse:
     n = 0
     for c in rows.iterator(chunk_size=1000):
         n += 1
-        ws.append([
+        ws.append(excel_row([
             c.number, timezone.localtime(c.received_at).strftime("%Y-%m-%d %H:%M"), c.get_type_display(),
             c.get_channel_display(), c.title, category_label(c.category), agency_label(c.agency),
             c.get_state_display(), c.get_urgency_display(),
             c.intake_unit.name, c.lead_unit.name if c.lead_unit else "",
             timezone.localtime(c.next_due_at).strftime("%Y-%m-%d %H:%M") if c.next_due_at else "",
             _("是") if c.overdue else _("否"),
-        ])
+        ]))
     audit_write(actor_id=person.pk, action="case_export", object_type="case", ip=client_ip(request),
                 data={"rows": n, "filters": request.GET.urlencode()[:500]})
     buf = BytesIO()

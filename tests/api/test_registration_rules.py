@@ -170,3 +170,18 @@ def test_staff_caller_needs_a_registering_person() -> None:
         registration_check(actor=None, via="pigeon", data=_data("hotline_12345"))
     # An unknown channel is left to the input's validation (invalid_渠道, 400).
     registration_check(actor=None, via=VIA_OPEN311, data=_data("pigeon"))
+
+
+def test_odd_ids_and_long_categories_get_a_clear_400_not_a_500(world, client) -> None:  # type: ignore[no-untyped-def]
+    """Found by review on PostgreSQL: an id past 64 bits, an unknown service point and a category
+    longer than its column each gave a 500."""
+    from banshi.orgs.auth import api_token_issue
+
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {api_token_issue(world.operator)}"}
+    base = {"type": "help", "channel": "hotline_12345", "content": "路灯坏了"}
+    for extra in ({"service_point_id": 10**30}, {"grid_id": 2**63}, {"service_point_id": 999999}):
+        resp = client.post("/api/v1/cases", {**base, **extra}, content_type="application/json", **auth)
+        assert resp.status_code == 400, (extra, resp.content)
+    resp = client.post("/api/v1/cases", {**base, "category": "类" * 100}, content_type="application/json", **auth)
+    assert resp.status_code == 201
+    assert len(resp.json()["category"]) == 64

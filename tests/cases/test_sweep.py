@@ -33,6 +33,8 @@ def test_sign_milestone_warns_then_breaches_once(world: World) -> None:
     assert list(CaseEvent.objects.filter(case=case, action__startswith="sla_").values_list("action", flat=True)) == [
         "sla_warning", "sla_breach",
     ]
+    # The sweep's notes are passive: the version a client holds stays valid (no 409 without an edit).
+    assert Case.objects.get(pk=case.pk).version == case.version + 1  # the dispatch only
     # Signing late meets the milestone late.
     case_sign(case.pk, actor=world.handler, now=t0 + timedelta(hours=5))
     sign.refresh_from_db()

@@ -188,7 +188,7 @@ def test_each_state_action_pair(world: World, state: str, action: str) -> None:
         ev = CaseEvent.objects.filter(case=case).order_by("-id").first()
         assert ev is not None and (ev.action, ev.from_state, ev.to_state) == (action, state, done.state)
         assert ev.actor_id == (actor.pk if actor else None)
-        assert done.version == 2
+        assert done.version == (1 if rule.passive else 2)  # the sweep's notes keep a client's version valid
     else:
         with pytest.raises(Conflict):
             transition(case.pk, action, actor=actor, reason="测试理由")

@@ -151,3 +151,31 @@ def test_bad_files_are_reported(world: World, tmp_path: Path) -> None:
         call_command("import", "cases", str(other), "--unit-name", world.committee.name)
     with pytest.raises(CommandError, match="受理单位"):
         call_command("import", "cases", str(bad_header), "--unit", "99999")
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
+def test_export_defuses_formulas_strips_control_characters_and_round_trips(
+        world: World, tmp_path: Path, suffix: str) -> None:
+    """Issue 14, findings 1 and 9, in the ledger export; our own export still re-imports as before."""
+    from django.db import connection
+
+    from tests.factories import case_new
+
+    nul = "\x00" if connection.vendor == "sqlite" else ""
+    evil = case_new(world, content="=HYPERLINK(\"http://evil.example\",\"点我\") 路灯坏了")
+    bad = case_new(world, content="路灯\x01坏了")
+    Case.objects.filter(pk=bad.pk).update(content=f"路灯\x01坏了{nul}\x1f")
+    out = tmp_path / f"export{suffix}"
+    call_command("export", "cases", str(out), "--full", stdout=io.StringIO(), stderr=io.StringIO())
+    if suffix == ".xlsx":
+        from openpyxl import load_workbook
+
+        ws = load_workbook(out).worksheets[0]
+        rows = {r[0].value: r[4] for r in ws.iter_rows(min_row=2)}
+        assert rows[evil.number].data_type == "s" and rows[evil.number].value.startswith("'=")
+        assert rows[bad.number].value == "路灯坏了"
+    else:
+        text = out.read_text(encoding="utf-8-sig")
+        assert "'=HYPERLINK" in text and "\x01" not in text and "路灯坏了" in text
+    back = cases_import(out, unit=world.committee)
+    assert (back.imported, back.errors) == (0, [])

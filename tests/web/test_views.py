@@ -405,3 +405,21 @@ def test_unicode_digits_in_posted_ids_are_refused_cleanly(world: World) -> None:
                                                              "unit_id": "٣"})
     assert resp.status_code == 302  # back to the list with a message; nothing dispatched
     assert client_for(world.admin).get("/manage/catalogue/", {"edit": "²"}).status_code == 400
+
+
+def test_queue_export_survives_control_characters_and_defuses_formulas(world: World) -> None:
+    """Issue 14, findings 1 and 9: one citizen's text must neither break the export nor run in Excel."""
+    from django.db import connection
+
+    bad = case_new(world, type="complaint")
+    evil = case_new(world, type="complaint")
+    nul = "\x00" if connection.vendor == "sqlite" else ""  # PostgreSQL cannot store NUL at all
+    Case.objects.filter(pk=bad.pk).update(title=f"噪音\x01扰民{nul}\x1f投诉", content="x\x01y")
+    Case.objects.filter(pk=evil.pk).update(title='\t=HYPERLINK("http://evil.example","点我")')
+    resp = client_for(world.dispatcher).get("/queue/export.xlsx", {"type": "complaint"})
+    assert resp.status_code == 200
+    ws = load_workbook(BytesIO(resp.content)).active
+    cells = {row[0].value: row[4] for row in ws.iter_rows(min_row=2)}
+    assert cells[bad.number].value == "噪音扰民投诉"
+    assert cells[evil.number].data_type == "s"
+    assert cells[evil.number].value == '\'\t=HYPERLINK("http://evil.example","点我")'

@@ -51,14 +51,14 @@ class CaseInput(BaseModel):
     confidential: bool = False
     address: str = ""
     region_code: str | None = None
-    grid_id: int | None = None
+    grid_id: int | None = Field(None, ge=1, le=2**63 - 1)
     category: str = ""
     urgency: str = Urgency.NORMAL.value
     received_at: datetime | None = Field(
         None, description="for back-entry (补录): the real time, with offset; required for field_visit, circuit, grid"
     )
     policy_code: str | None = None
-    service_point_id: int | None = None
+    service_point_id: int | None = Field(None, ge=1, le=2**63 - 1)
 
 
 def tracking_code_new() -> str:
@@ -86,6 +86,7 @@ def case_input_clean(data: CaseInput, *, now: datetime, backdate_limit: timedelt
     data.title = (data.title or "").strip()[:120]
     data.citizen_name = (data.citizen_name or "").strip()[:60]
     data.address = (data.address or "").strip()[:255]
+    data.category = (data.category or "").strip()[:64]
     data.citizen_phone = phone_normalise(data.citizen_phone)
     data.citizen_id_number = id_number_normalise(data.citizen_id_number)
     if data.anonymous:
@@ -154,6 +155,10 @@ def case_register(
             raise InvalidInput(_("网格不存在。"), code="invalid_grid")
         region = region or grid.region
     region = region or intake_unit.region
+    if data.service_point_id is not None:
+        points = Case._meta.get_field("service_point").related_model._default_manager  # intake's model, by relation
+        if not points.filter(pk=data.service_point_id).exists():
+            raise InvalidInput(_("服务点不存在。"), code="invalid_service_point")
     suggestion = triage_case_input(data, region.path)
     received_at = data.received_at or now
     urgency = data.urgency

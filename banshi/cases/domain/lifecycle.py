@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -362,14 +363,17 @@ def case_follow_up(
         FollowUp.objects.create(case=case, rating=rating, contacted=contacted, resolved=is_resolved,
                                 comment=comment, by=actor, by_citizen=by_citizen, at=now)
 
-    case = transition(case_id, "follow_up", actor=actor, reason=comment, after=record, expected_version=expected_version, now=now,
-                      changes={"satisfaction": rating},
-                      data={"rating": rating, "rating_label": str(Satisfaction(rating).label), "by_citizen": by_citizen})
-    if unsatisfied:
-        reason = _("群众评价“%(label)s”，重新办理。") % {"label": Satisfaction(rating).label}
-        if comment:
-            reason += comment
-        case = case_reopen(case.pk, actor=None, reason=reason, now=now)
+    # The rating and the reopening it causes are one transaction: never a rating without its 重办.
+    with transaction.atomic():
+        case = transition(case_id, "follow_up", actor=actor, reason=comment, after=record,
+                          expected_version=expected_version, now=now, changes={"satisfaction": rating},
+                          data={"rating": rating, "rating_label": str(Satisfaction(rating).label),
+                                "by_citizen": by_citizen})
+        if unsatisfied:
+            reason = _("群众评价“%(label)s”，重新办理。") % {"label": Satisfaction(rating).label}
+            if comment:
+                reason += comment
+            case = case_reopen(case.pk, actor=None, reason=reason, now=now)
     return case
 
 

@@ -189,8 +189,10 @@ ACTIONS: tuple[Action, ...] = (
 
 # Rules only the system runs: the deadline sweep (cases/sweep.py) records its warnings and breaches.
 SYSTEM_RULES: tuple[Rule, ...] = (
-    R("sla_warning", "时限预警", OPEN_FOR_NOTES, None, system=True, measures={"warned"}, alert="sla_warning"),
-    R("sla_breach", "已超时", OPEN_FOR_NOTES, None, system=True, measures={"breached"}, alert="sla_breach"),
+    R("sla_warning", "时限预警", OPEN_FOR_NOTES, None, system=True, measures={"warned"}, alert="sla_warning",
+      passive=True),
+    R("sla_breach", "已超时", OPEN_FOR_NOTES, None, system=True, measures={"breached"}, alert="sla_breach",
+      passive=True),
 )
 RULES: tuple[Rule, ...] = tuple(a.rule for a in ACTIONS) + SYSTEM_RULES
 

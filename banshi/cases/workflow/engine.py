@@ -74,6 +74,7 @@ class Rule:
     notice: str = ""  # the citizen's message template (SMS), if any
     alert: str = ""  # the internal alert template to the lead unit, if any
     citizen_label: Any = ""  # how the step reads on the citizen's tracking page ("" = not shown)
+    passive: bool = False  # records an event without changing the version (the sweep's warnings)
 
 
 @dataclass(frozen=True)
@@ -261,7 +262,11 @@ def transition(
             before(case)
         from_state, lead_before = case.state, case.lead_unit_id
         to_state = rule.target or from_state
-        fields: dict[str, Any] = {"state": to_state, "version": F("version") + 1, "updated_at": now}
+        # A passive rule (the sweep noting a deadline) changes nothing a client edits: the version
+        # a client holds stays valid.
+        fields: dict[str, Any] = {"state": to_state, "updated_at": now}
+        if not rule.passive:
+            fields["version"] = F("version") + 1
         if to_state in d.closed_states:
             if from_state not in d.closed_states:
                 fields["closed_at"] = now
@@ -274,7 +279,8 @@ def transition(
         for name, value in fields.items():
             if name != "version":
                 setattr(case, name, value)
-        case.version += 1
+        if not rule.passive:
+            case.version += 1
         event = _write_event(case, action, from_state, to_state, actor, reason, data or {}, now)
         _clock(case, d, rule, event)
         if from_state in d.open_states and to_state not in d.open_states:
@@ -402,8 +408,9 @@ def mermaid_diagram(kind: str = "demand") -> str:
 
 def rule_make(action: str, label: str, sources: Iterable[str], target: str | None, *who: tuple[str, Scope],
               needs_reason: bool = False, system: bool = False, clock: ClockEffect = NO_EFFECT,
-              measures: Iterable[str] = (), notice: str = "", alert: str = "", citizen: str = "") -> Rule:
+              measures: Iterable[str] = (), notice: str = "", alert: str = "", citizen: str = "",
+              passive: bool = False) -> Rule:
     """A rule, with its Chinese labels marked for translation."""
     return Rule(action, gettext_lazy(label), frozenset(sources), target, tuple(who), needs_reason=needs_reason,
                 system=system, clock=clock, measures=frozenset(measures), notice=notice, alert=alert,
-                citizen_label=gettext_lazy(citizen) if citizen else "")
+                citizen_label=gettext_lazy(citizen) if citizen else "", passive=passive)

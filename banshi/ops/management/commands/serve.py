@@ -1,4 +1,5 @@
-"""`banshi serve`: the production server (gunicorn) plus the background worker, together."""
+"""`banshi serve`: the production server (gunicorn) plus the background worker, together; the worker is
+supervised (restarted when it exits), and SIGTERM/SIGINT stop both cleanly."""
 
 from __future__ import annotations
 
@@ -6,11 +7,14 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
+
+from banshi.ops.supervise import Supervised, serve_until_stopped
 
 
 class Command(BaseCommand):
@@ -27,9 +31,11 @@ class Command(BaseCommand):
 
         call_command("collectstatic", interactive=False, verbosity=0)
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": "banshi.settings"}
-        procs: list[subprocess.Popen[bytes]] = []
+        worker: Supervised | None = None
         if not opts["no_worker"]:
-            procs.append(subprocess.Popen([sys.executable, "-m", "banshi.cli", "worker"], env=env))
+            # Supervised: restarted (with a back-off, each restart logged) whenever it exits.
+            worker = Supervised("banshi worker", [sys.executable, "-m", "banshi.cli", "worker"], env=env)
+            worker.start()
         gunicorn = [
             sys.executable, "-m", "gunicorn", "banshi.wsgi:application", "--bind", opts["bind"],
             "--workers", str(opts["workers"]), "--threads", str(opts["threads"]), "--worker-class", "gthread",
@@ -39,19 +45,16 @@ class Command(BaseCommand):
         ]
         if opts["verbosity"] > 1:
             gunicorn += ["--access-logfile", "-"]
-        procs.append(subprocess.Popen(gunicorn, env=env))
-        self.stdout.write(f"banshi 已启动：http://{opts['bind']}/ （按 Ctrl+C 停止）")
-
-        def stop(*_: object) -> None:
-            for p in procs:
-                if p.poll() is None:
-                    p.terminate()
-
-        signal.signal(signal.SIGTERM, stop)
-        signal.signal(signal.SIGINT, stop)
+        stopping = threading.Event()
+        signal.signal(signal.SIGTERM, lambda *_: stopping.set())
+        signal.signal(signal.SIGINT, lambda *_: stopping.set())
         try:
-            procs[-1].wait()
-        finally:
-            stop()
-            for p in procs:
-                p.wait(timeout=15)
+            server = subprocess.Popen(gunicorn, env=env)
+        except BaseException:
+            if worker is not None:
+                worker.stop()
+            raise
+        self.stdout.write(f"banshi 已启动：http://{opts['bind']}/ （按 Ctrl+C 停止）")
+        code = serve_until_stopped(server, worker, stopping)
+        if not stopping.is_set() and code:
+            raise SystemExit(code)

@@ -1,4 +1,4 @@
-"""`banshi worker`: the background loop — SLA sweep and outbox drain."""
+"""`banshi worker`: the background loop — SLA sweep and outbox drain, with a heartbeat each loop."""
 
 from __future__ import annotations
 
@@ -15,18 +15,26 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--interval", type=float, default=5.0)
         parser.add_argument("--once", action="store_true")
+        parser.add_argument("--name", default="worker", help="the heartbeat's name (one row per name)")
 
     def handle(self, *args: Any, **opts: Any) -> None:
         from banshi.cases.sweep import sla_sweep
+        from banshi.notify.health import heartbeat_beat
         from banshi.notify.worker import outbox_drain
 
         stop = {"flag": False}
-        signal.signal(signal.SIGTERM, lambda *_: stop.update(flag=True))
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(sig, lambda *_: stop.update(flag=True))
         while not stop["flag"]:
             r = sla_sweep()
             sent = outbox_drain()
+            # After the work, so a loop stuck in the sweep or a gateway shows as a silent worker.
+            heartbeat_beat(opts["name"])
             if opts["verbosity"] > 1 or (r.warned or r.breached or r.escalated or sent):
                 self.stdout.write(f"sla warned={r.warned} breached={r.breached} escalated={r.escalated} sent={sent}")
             if opts["once"]:
                 break
-            time.sleep(opts["interval"])
+            # Sleep in short steps so SIGTERM stops the worker within a fraction of a second.
+            until = time.monotonic() + opts["interval"]
+            while not stop["flag"] and time.monotonic() < until:
+                time.sleep(min(0.2, max(0.0, until - time.monotonic())))
