@@ -12,9 +12,11 @@ from banshi.core.audit import audit_write
 from banshi.core.errors import Conflict, InvalidInput
 from banshi.intake.models import ServicePoint
 from banshi.orgs.models import Person, Unit
+from banshi.orgs.permissions import admin_required
 
 
 def service_point_create(*, actor: Person, code: str, name: str, channel: str, unit_id: int | None) -> ServicePoint:
+    admin_required(actor)
     from django.utils.text import slugify
 
     code = slugify(required_text(code, _("编码")))[:40]

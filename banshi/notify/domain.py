@@ -10,9 +10,11 @@ from banshi.core.admin import required_text
 from banshi.core.audit import audit_write
 from banshi.notify.models import MessageTemplate
 from banshi.orgs.models import Person
+from banshi.orgs.permissions import admin_required
 
 
 def template_save(*, actor: Person, code: str, name: str, body: str) -> MessageTemplate:
+    admin_required(actor)
     code = required_text(code, _("代码"))[:40]
     with transaction.atomic():
         tpl, created = MessageTemplate.objects.update_or_create(

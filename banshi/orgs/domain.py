@@ -13,9 +13,11 @@ from banshi.core.audit import audit_write
 from banshi.core.errors import Conflict, InvalidInput
 from banshi.orgs.enums import Role, UnitKind
 from banshi.orgs.models import Person, Region, Unit
+from banshi.orgs.permissions import admin_required
 
 
 def unit_create(*, actor: Person, name: str, kind: str, region_code: str, parent_id: int | None) -> Unit:
+    admin_required(actor)
     name = required_text(name, _("单位名称"))[:120]
     if kind not in UnitKind.values:
         raise InvalidInput(_("单位类型不正确。"), code="invalid_kind")
@@ -33,6 +35,7 @@ def unit_create(*, actor: Person, name: str, kind: str, region_code: str, parent
 
 
 def unit_set_active(*, actor: Person, unit_id: int, active: bool) -> Unit:
+    admin_required(actor)
     unit = Unit.objects.filter(pk=unit_id).first()
     if unit is None:
         raise InvalidInput(_("单位不存在。"), code="invalid_unit")
@@ -46,6 +49,7 @@ def unit_set_active(*, actor: Person, unit_id: int, active: bool) -> Unit:
 
 def person_create(*, actor: Person, username: str, display_name: str, role: str, unit_id: int | None,
                   password: str) -> Person:
+    admin_required(actor)
     from django.contrib.auth.password_validation import validate_password
     from django.core.exceptions import ValidationError
 
@@ -71,6 +75,7 @@ def person_create(*, actor: Person, username: str, display_name: str, role: str,
 
 
 def person_update(*, actor: Person, person_id: int, role: str, unit_id: int | None, active: bool) -> Person:
+    admin_required(actor)
     p = Person.objects.filter(pk=person_id).first()
     if p is None:
         raise InvalidInput(_("人员不存在。"), code="invalid_person")
@@ -105,6 +110,7 @@ def person_password_reset(*, actor: Person, person_id: int, ip: str | None = Non
     clear or written to the log) and lifts a lockout. The person's signed-in sessions end (Django
     checks the password hash of every session). Audited; the caller checks that the actor is an
     administrator."""
+    admin_required(actor)
     p = Person.objects.filter(pk=person_id).first()
     if p is None:
         raise InvalidInput(_("人员不存在。"), code="invalid_person")

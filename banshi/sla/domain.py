@@ -15,6 +15,7 @@ from banshi.core.admin import required_text
 from banshi.core.audit import audit_write
 from banshi.core.errors import InvalidInput
 from banshi.orgs.models import Person
+from banshi.orgs.permissions import admin_required
 from banshi.sla.models import CalendarYear, Policy
 from banshi.sla.periods import parse_period
 from banshi.sla.services import calendar_reload, policy_cache_clear
@@ -67,6 +68,7 @@ def policy_milestones_parse(text: str) -> list[dict[str, Any]]:
 
 def policy_update(*, actor: Person, policy_id: int, name: str, source: str, milestones_json: str,
                   max_extension: str, active: bool) -> Policy:
+    admin_required(actor)
     policy = Policy.objects.filter(pk=policy_id).first()
     if policy is None:
         raise InvalidInput(_("时限规则不存在。"), code="invalid_policy")
@@ -109,6 +111,7 @@ def _dates(text: str, year: int, what: str) -> list[str]:
 
 
 def calendar_year_load(*, actor: Person, year: int, holidays: str, workdays: str, source: str) -> CalendarYear:
+    admin_required(actor)
     if not 2000 <= year <= 2100:
         raise InvalidInput(_("年份不正确。"), code="invalid_year")
     hol = _dates(holidays, year, _("放假日期"))

@@ -17,9 +17,10 @@ from django.utils.translation import gettext as _
 
 from banshi.core.admin import required_text
 from banshi.core.audit import audit_write
-from banshi.core.errors import Conflict, InvalidInput, PermissionDenied
-from banshi.orgs.enums import UNIT_KIND_AGENCY, Agency, Role, UnitKind
+from banshi.core.errors import Conflict, InvalidInput
+from banshi.orgs.enums import UNIT_KIND_AGENCY, Agency, UnitKind
 from banshi.orgs.models import Person
+from banshi.orgs.permissions import admin_required
 from banshi.triage.catalogue import POLICIES as CATALOGUE_POLICIES
 from banshi.triage.integration import catalogue_model_reset
 from banshi.triage.models import CatalogueItem
@@ -66,8 +67,7 @@ class CatalogueInput:
 
 
 def _catalogue_admin(actor: Person) -> None:
-    if actor.role != Role.ADMIN:
-        raise PermissionDenied(_("只有系统管理员可以维护事项目录。"), code="admin_only")
+    admin_required(actor, what=_("维护事项目录"))
 
 
 def _texts(values: Sequence[str], *, split: re.Pattern[str] | None = None) -> list[str]:
