@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "banshi.notify",
     "banshi.triage",
     "banshi.intake",
+    "banshi.stats",
     "banshi.api",
     "banshi.web",
     "banshi.ops",

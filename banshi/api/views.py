@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
@@ -14,6 +15,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer
 
 from banshi.api import schemas as s
+from banshi.api.stats import router as stats_router
 from banshi.cases.actions import Action, api_endpoints
 from banshi.cases.domain import lifecycle as life
 from banshi.cases.domain.intake import case_register
@@ -29,6 +31,7 @@ from banshi.orgs.models import Person, Unit
 from banshi.sla.models import Milestone
 from banshi.sla.periods import compute_due, parse_period
 from banshi.sla.services import due_state, get_calendar
+from banshi.stats.drill import drill_filters
 from banshi.triage.labels import agency_label, category_label, suggestion_labelled
 
 
@@ -178,6 +181,11 @@ def case_list(
     received_to: date | None = None,
     q: str | None = None,
     sort: str = "-received",
+    m: str | None = Query(None, description="drill-down: the measure of a figure (stats)"),
+    m_from: date | None = None,
+    m_to: date | None = None,
+    m_unit: int | None = Query(None, ge=1, le=2**62),
+    m_agency: str | None = None,
     offset: int = Query(0, ge=0, le=1_000_000),
     limit: int = Query(50, ge=1, le=200),
 ) -> dict[str, Any]:
@@ -185,6 +193,11 @@ def case_list(
         queue=queue, state=state.split(",") if state else None, type=type, channel=channel, category=category,
         region=region, unit_id=unit_id, due=due, received_from=received_from, received_to=received_to, q=q, sort=sort,
     )
+    if m:
+        drill = drill_filters({"m": m, "m_from": m_from.isoformat() if m_from else "",
+                               "m_to": m_to.isoformat() if m_to else "", "m_unit": str(m_unit or ""),
+                               "m_agency": m_agency or ""})
+        filters = replace(filters, **{k: v for k, v in drill.items() if v is not None})
     qs = case_list_for(_me(request), filters).select_related("lead_unit", "policy", "region")
     items = list(qs[offset : offset + limit])
     count = capped_count(qs, LIST_COUNT_CAP)
@@ -290,4 +303,5 @@ def hotspots(request: HttpRequest, days: int = Query(30, ge=1, le=180)) -> list[
 
 api.add_router("/auth", auth_router)
 api.add_router("/cases", router)
+api.add_router("/stats", stats_router)
 api.add_router("/", misc)

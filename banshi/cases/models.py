@@ -132,10 +132,20 @@ class CaseEvent(models.Model):
     at = models.DateTimeField()
     reason = models.TextField(blank=True)
     data = models.JSONField(default=dict, blank=True)
+    # The unit the event counts toward in assessment (stats/): the lead unit at that moment (the
+    # new lead for a dispatch or transfer), else the intake unit. Stamped by the engine, so a
+    # follow-up keeps counting for the unit that held the case even after a later transfer.
+    unit = models.ForeignKey("orgs.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                             db_index=False)
 
     class Meta:
         ordering = ["at", "id"]
-        indexes = [models.Index(fields=["case", "at"], name="event_case_at")]
+        indexes = [
+            models.Index(fields=["case", "at"], name="event_case_at"),
+            # The count fill reads one day of events at a time; drill-downs read a unit's events in a period.
+            models.Index(fields=["at"], name="event_at"),
+            models.Index(fields=["unit", "at"], name="event_unit_at"),
+        ]
 
 
 class CaseLink(models.Model):

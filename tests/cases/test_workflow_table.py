@@ -98,7 +98,7 @@ EXPECTED_CLOCK = {
     "reopen_dispatch": ["重办重新计时"],
 }
 EXPECTED_MEASURES = {
-    "dispatch": {"dispatched"}, "answer": {"responded", "resolved"}, "sign": {"responded"},
+    "dispatch": {"dispatched"}, "transfer": {"dispatched"}, "answer": {"responded", "resolved"}, "sign": {"responded"},
     "return": {"returned"}, "extend_approve": {"extended"}, "supervise": {"supervised"},
     "escalate": {"escalated"}, "reply_approve": {"resolved"}, "follow_up": {"rated"},
     "reopen": {"reopened"}, "reopen_dispatch": {"reopened"}, "withdraw": {"withdrawn"},

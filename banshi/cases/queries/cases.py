@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from banshi.cases.enums import OPEN_STATES, CaseType, Channel, RequestStatus, State, Urgency
-from banshi.cases.models import ApprovalRequest, Case, Supervision
+from banshi.cases.models import ApprovalRequest, Case, CaseEvent, Supervision
 from banshi.cases.queries.clock import DUE_SOON
 from banshi.cases.visibility import case_visibility_q
 from banshi.core.errors import InvalidInput, NotFound
@@ -59,6 +59,27 @@ class CaseFilters:
     received_to: date | None = None
     q: str | None = None
     sort: str = "-received"
+    # Drill-down from a figure (stats/): the cases with an event of these actions in the period
+    # (local days, inclusive) that counted toward this unit (or a unit of this agency).
+    event_actions: list[str] | None = None
+    event_from: date | None = None
+    event_to: date | None = None
+    event_unit_id: int | None = None
+    event_agency: str | None = None
+    intake_unit_id: int | None = None
+
+
+def _event_case_ids(f: CaseFilters) -> QuerySet[CaseEvent, Any]:
+    events = CaseEvent.objects.filter(action__in=f.event_actions or [])
+    if f.event_from:
+        events = events.filter(at__gte=_local_day_start(f.event_from))
+    if f.event_to:
+        events = events.filter(at__lt=_local_day_start(f.event_to) + timedelta(days=1))
+    if f.event_unit_id:
+        events = events.filter(unit_id=f.event_unit_id)
+    if f.event_agency:
+        events = events.filter(unit__agency=f.event_agency)
+    return events.values("case_id")
 
 
 def visible_cases(person: Person) -> QuerySet[Case]:
@@ -150,6 +171,10 @@ def case_list_for(person: Person, filters: CaseFilters, *, now: datetime | None 
         qs = qs.filter(region_path__startswith=region.path)
     if f.unit_id:
         qs = qs.filter(Q(lead_unit_id=f.unit_id) | Q(intake_unit_id=f.unit_id))
+    if f.intake_unit_id:
+        qs = qs.filter(intake_unit_id=f.intake_unit_id)
+    if f.event_actions:
+        qs = qs.filter(pk__in=_event_case_ids(f))
     if f.due == "overdue":
         qs = qs.filter(overdue=True)
     elif f.due == "due_soon":

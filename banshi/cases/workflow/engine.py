@@ -281,7 +281,8 @@ def transition(
                 setattr(case, name, value)
         if not rule.passive:
             case.version += 1
-        event = _write_event(case, action, from_state, to_state, actor, reason, data or {}, now)
+        counted = (case.lead_unit_id if "dispatched" in rule.measures else lead_before) or case.intake_unit_id
+        event = _write_event(case, action, from_state, to_state, actor, reason, data or {}, now, unit_id=counted)
         _clock(case, d, rule, event)
         if from_state in d.open_states and to_state not in d.open_states:
             _supervisions_end(case, d, event, now)
@@ -361,9 +362,10 @@ def _requests_end(case: Case, d: Definition, rule: Rule, event: CaseEvent, now: 
 
 def _write_event(
     case: Case, action: str, from_state: str, to_state: str, actor: Person | None, reason: str,
-    data: dict[str, Any], now: datetime,
+    data: dict[str, Any], now: datetime, *, unit_id: int | None = None,
 ) -> CaseEvent:
     return CaseEvent.objects.create(
+        unit_id=unit_id,
         case=case,
         action=action,
         from_state=from_state,
@@ -385,7 +387,7 @@ def record_registration(
     d = definition_for(case.kind)
     if case.state != d.initial:
         raise InvalidInput(_("新登记的诉求状态必须为%(state)s。") % {"state": d.state_label(d.initial)})
-    event = _write_event(case, d.register.action, "", d.initial, actor, "", data, now)
+    event = _write_event(case, d.register.action, "", d.initial, actor, "", data, now, unit_id=case.intake_unit_id)
     _clock(case, d, d.register, event, new=True)
     if notify:
         _notices(case, d.register, event)

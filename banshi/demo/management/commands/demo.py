@@ -46,8 +46,12 @@ class Command(BaseCommand):
             r = demo_build(seed=opts["seed"], cases=opts["cases"], progress=progress if opts["verbosity"] > 1 else None)
         except DemoDataError as exc:
             raise CommandError(str(exc)) from exc
+        from banshi.stats.fill import fill
+
+        filled = fill()  # the statistics pages show the demo's figures at once (the worker keeps them current)
         if not verbose:
             return
+        self.stdout.write(_("统计数据已汇总：%(d)d 天。") % {"d": len(filled.days)})
         out = self.stdout.write
         out(self.style.SUCCESS(_("演示数据已生成，用时 %(s).1f 秒。") % {"s": r.seconds}))
         out(_("地区 %(p)d 个（秦皇岛海港区、哈尔滨南岗区、汉中汉台区、德州德城区、北京东城区和朝阳区），单位 %(u)d 个，"

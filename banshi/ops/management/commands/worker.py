@@ -1,7 +1,9 @@
-"""`banshi worker`: the background loop — SLA sweep and outbox drain, with a heartbeat each loop."""
+"""`banshi worker`: the background loop — SLA sweep, outbox drain, the assessment counts (every few
+minutes) and the monthly briefing, with a heartbeat each loop."""
 
 from __future__ import annotations
 
+import logging
 import signal
 import time
 from typing import Any
@@ -21,6 +23,7 @@ class Command(BaseCommand):
         from banshi.cases.sweep import sla_sweep
         from banshi.notify.health import heartbeat_beat
         from banshi.notify.worker import outbox_drain
+        from banshi.stats.schedule import stats_tick
 
         stop = {"flag": False}
         for sig in (signal.SIGTERM, signal.SIGINT):
@@ -28,6 +31,13 @@ class Command(BaseCommand):
         while not stop["flag"]:
             r = sla_sweep()
             sent = outbox_drain()
+            try:
+                tick = stats_tick()
+            except Exception:  # the counts can be filled later; deadlines and messages must go on
+                logging.getLogger(__name__).exception("stats fill failed")
+            else:
+                if tick.report:
+                    self.stdout.write(f"月度通报已生成：{tick.report}")
             # After the work, so a loop stuck in the sweep or a gateway shows as a silent worker.
             heartbeat_beat(opts["name"])
             if opts["verbosity"] > 1 or (r.warned or r.breached or r.escalated or sent):
