@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "banshi.cases",
     "banshi.notify",
     "banshi.triage",
+    "banshi.services",
     "banshi.intake",
     "banshi.stats",
     "banshi.api",

@@ -2,12 +2,18 @@ from __future__ import annotations
 
 import pytest
 
-from tests.factories import World, world_build
+from tests.factories import ServiceUnits, World, service_units_build, world_build
 
 
 @pytest.fixture
 def world(db: None) -> World:
     return world_build()
+
+
+@pytest.fixture
+def svc(world: World) -> ServiceUnits:
+    """A legal-aid centre and a mediation committee in the world's district, with their staff."""
+    return service_units_build(world)
 
 
 @pytest.fixture(autouse=True)

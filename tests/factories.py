@@ -137,3 +137,26 @@ def routing_units_build(world: World) -> RoutingUnits:
         environment=unit("秦皇岛市生态环境局海港分局", "environment", world.district),
         procuratorate=unit("海港区人民检察院", "procuratorate", world.district),
     )
+
+
+# -- specialised matters (issue 11): a legal-aid centre and a mediation committee --------------------
+
+
+@dataclass
+class ServiceUnits:
+    aid_centre: Unit
+    aid_handler: Person
+    aid_leader: Person
+    committee: Unit  # 人民调解委员会
+    mediator: Person  # a handler of the committee
+    med_leader: Person
+
+
+def service_units_build(world: World) -> ServiceUnits:
+    aid = Unit.objects.create(name="海港区法律援助中心", kind="legal_aid", region=world.district, parent=world.justice)
+    med = Unit.objects.create(name="文化路人民调解委员会", kind="mediation", region=world.district,
+                              parent=world.justice_office)
+    return ServiceUnits(
+        aid_centre=aid, aid_handler=person("aid_handler", "handler", aid), aid_leader=person("aid_leader", "leader", aid),
+        committee=med, mediator=person("mediator", "handler", med), med_leader=person("med_leader", "leader", med),
+    )

@@ -67,6 +67,9 @@ class CaseOut(Schema):
     # Every code keeps its field; its Chinese label stands beside it (`*_label`, added later).
     id: int
     number: str | None
+    kind: str = Field("demand", description="demand 群众诉求 | legal_aid 法律援助 | mediation 人民调解")
+    kind_label: str = ""
+    origin_id: int | None = None
     type: str
     type_label: str = Field("", description="类型的中文名称，如“投诉”")
     channel: str
@@ -106,9 +109,20 @@ class CaseOut(Schema):
                                                "emergency_label、transfer_advice 等为中文说明，alternatives 各项带 name")
 
 
+class RelatedMatterOut(Schema):
+    id: int
+    number: str | None
+    kind: str
+    kind_label: str
+    state_label: str
+    relation: str = Field(description="origin: the demand this matter came from; derived: a matter opened from it")
+
+
 class CaseDetailOut(CaseOut):
     milestones: list[MilestoneOut]
     allowed_actions: list[ActionOut]
+    file: dict[str, Any] | None = Field(None, description="法律援助或人民调解案卷（其他事项为 null）")
+    related: list[RelatedMatterOut] = []
 
 
 class CaseCreatedOut(CaseOut):

@@ -123,3 +123,30 @@ def stats_ranking(request: HttpRequest, start: date = Query(..., alias="from"), 
     """The rows in rank order by 综合得分; under the minimum volume: 样本不足, rank null."""
     return queries.ranking(start, end, by, min_volume=min_volume, region_code=region,
                            scope=queries.scope_for(_me(request)))
+
+
+class ServiceRowOut(Schema):
+    unit_id: int | None = None
+    category: str | None = None
+    name: str
+    aid_applied: int
+    aid_green: int
+    aid_granted: int
+    aid_refused: int
+    aid_decided: int
+    aid_decided_late: int
+    aid_closed: int
+    aid_amount: int
+    med_received: int
+    med_concluded: int
+    med_agreed: int
+    mediation_success_rate: float | None
+    aid_on_time_rate: float | None
+
+
+@router.get("/services", response={200: list[ServiceRowOut], 400: ErrorOut})
+def stats_services(request: HttpRequest, start: date = Query(..., alias="from"),  # noqa: B008
+                   end: date = Query(..., alias="to"), by: str = "unit") -> list[dict[str, Any]]:  # noqa: B008
+    """法律援助 and 人民调解 per centre/committee (`by=unit`) or per 援助事项/纠纷类型 (`by=category`):
+    applications, 绿色通道, decisions on time, amounts recovered, 调解成功率."""
+    return queries.service_rows(start, end, by, scope=queries.scope_for(_me(request)))

@@ -15,6 +15,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer
 
 from banshi.api import schemas as s
+from banshi.api.services import router as services_router
 from banshi.api.stats import router as stats_router
 from banshi.cases.actions import Action, api_endpoints
 from banshi.cases.domain import lifecycle as life
@@ -24,10 +25,11 @@ from banshi.cases.queries.available import actions_available
 from banshi.cases.queries.cases import LIST_COUNT_CAP, CaseFilters, capped_count, case_get_for, case_list_for
 from banshi.cases.queries.personal import citizen_masked, citizen_reveal
 from banshi.cases.registration import VIA_STAFF
-from banshi.cases.workflow import state_label
+from banshi.cases.workflow import definitions, state_label
 from banshi.core.errors import DomainError, InvalidInput
 from banshi.orgs.auth import api_token_issue, api_token_person, person_sign_in
 from banshi.orgs.models import Person, Unit
+from banshi.services.files import matter_file, related_matters
 from banshi.sla.models import Milestone
 from banshi.sla.periods import compute_due, parse_period
 from banshi.sla.services import due_state, get_calendar
@@ -95,7 +97,8 @@ def case_out(case: Case) -> dict[str, Any]:
     """A case for clients: the machine codes they depend on, each with its Chinese label beside it
     (`type_label`, `channel_label`, `category_label`, `agency_label`, `urgency_label`, …)."""
     return {
-        "id": case.pk, "number": case.number, "type": case.type, "type_label": case.get_type_display(),
+        "id": case.pk, "number": case.number, "kind": case.kind, "kind_label": case.get_kind_display(),
+        "origin_id": case.origin_id, "type": case.type, "type_label": case.get_type_display(),
         "channel": case.channel, "channel_label": case.get_channel_display(), "title": case.title,
         "content": case.content, "citizen": citizen_masked(case), "anonymous": case.anonymous,
         "confidential": case.confidential, "address": case.address, "region_code": case.region_id,
@@ -104,7 +107,7 @@ def case_out(case: Case) -> dict[str, Any]:
         "agency": case.agency, "agency_label": agency_label(case.agency),
         "urgency": case.urgency, "urgency_label": case.get_urgency_display(),
         "received_at": _local(case.received_at), "backdated": case.backdated, "state": case.state,
-        "state_label": state_label(case.state), "version": case.version,
+        "state_label": state_label(case.state, case.kind), "version": case.version,
         "policy": case.policy.code if case.policy_id and case.policy else None,
         "policy_label": case.policy.name if case.policy_id and case.policy else None,
         "intake_unit_id": case.intake_unit_id, "lead_unit_id": case.lead_unit_id,
@@ -128,6 +131,8 @@ def case_detail_out(case: Case, person: Person) -> dict[str, Any]:
     out["allowed_actions"] = [
         {"action": r.action, "label": str(r.label), "needs_reason": r.needs_reason} for r in actions_available(case, person)
     ]
+    out["file"] = matter_file(case)
+    out["related"] = related_matters(case)
     return out
 
 
@@ -249,7 +254,19 @@ def _endpoint(action: Action) -> Callable[..., dict[str, Any]]:
     return endpoint
 
 
-for _a in api_endpoints("demand"):  # one endpoint per API path of the action registry (cases/actions.py)
+def _all_endpoints() -> list[Action]:
+    """One endpoint per API path over every kind of matter (cases/actions.py): a path two kinds
+    share (督办, 备注 …) runs the same domain function, which applies the case's own definition."""
+    seen: dict[str, Action] = {}
+    for kind in [d.kind for d in definitions()]:
+        for a in api_endpoints(kind):
+            first = seen.setdefault(a.path, a)
+            if first.run is not a.run or first.input is not a.input:
+                raise ValueError(f"API path {a.path!r} means different things for different kinds")
+    return list(seen.values())
+
+
+for _a in _all_endpoints():
     router.post(f"/{{case_id}}/{_a.path}", response={200: s.CaseDetailOut, **ERRORS}, summary=_a.summary,
                 operation_id=f"case_action_{_a.name}")(_endpoint(_a))
 
@@ -304,4 +321,5 @@ def hotspots(request: HttpRequest, days: int = Query(30, ge=1, le=180)) -> list[
 api.add_router("/auth", auth_router)
 api.add_router("/cases", router)
 api.add_router("/stats", stats_router)
+api.add_router("/", services_router)
 api.add_router("/", misc)

@@ -119,3 +119,11 @@ def api_endpoints(kind: str = "demand") -> list[Action]:
         if a.path:
             seen.setdefault(a.path, a)
     return list(seen.values())
+
+
+def act_again(entry: Action, sources: Iterable[str]) -> Action:
+    """The same action (rule, domain function, input, path, form) for another kind of matter, from
+    that kind's states: supervision, notes and attachments work on every kind alike."""
+    from dataclasses import replace
+
+    return replace(entry, rule=replace(entry.rule, sources=frozenset(sources)))

@@ -10,6 +10,8 @@ class Kind(models.TextChoices):
     """The kinds of matter, each run by its own workflow definition (cases/workflow/)."""
 
     DEMAND = "demand", _("群众诉求")
+    LEGAL_AID = "legal_aid", _("法律援助")
+    MEDIATION = "mediation", _("人民调解")
 
 
 class State(models.TextChoices):

@@ -90,3 +90,9 @@ class SuperviseIn(Versioned):
 class EscalateIn(Versioned):
     reason: str
     due_at: datetime | None = Field(None, description="an earlier deadline for the answer (never a later one)")
+
+
+class ReferIn(Versioned):
+    kind: str = Field(description="legal_aid 法律援助 | mediation 人民调解")
+    unit_id: int = Field(ge=1, le=2**62, description="the legal-aid centre or mediation committee")
+    note: str = ""

@@ -103,6 +103,12 @@ class Case(models.Model):
     def __str__(self) -> str:
         return self.number or f"#{self.pk}"
 
+    def get_state_display(self) -> str:  # type: ignore[no-redef]
+        """The state's label from this matter's own definition (legal aid and mediation have theirs)."""
+        from banshi.cases.workflow import state_label
+
+        return state_label(self.state, self.kind)
+
 
 class CaseUnit(models.Model):
     """Co-handling (协办) units. The lead unit is `Case.lead_unit`; co-units report before the lead closes."""

@@ -16,6 +16,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
@@ -101,15 +102,33 @@ def _fill_counts(day: date, agencies: dict[int, str]) -> _Day:
             acc.add(measure, dims, n)
 
     # 办结: on time or late (a deadline met late at this event), and the handling time.
-    late = MilestoneStatus.MET_LATE
-    replied = (CaseEvent.objects.filter(at__gte=start, at__lt=end, action__in=list(by_measure.get("replied", ())))
-               .annotate(late=Exists(Milestone.objects.filter(case_id=OuterRef("case_id"), met_at=OuterRef("at"),
-                                                              status=late)))
-               .values_list("unit_id", *CASE_DIMS, "at", "case__received_at", "late").order_by())
-    for unit_id, path, agency, kind, channel, type_, category, at, received_at, was_late in replied.iterator(chunk_size=5000):
+    for unit_id, path, agency, kind, channel, type_, category, at, received_at, was_late in _late_rows(
+            start, end, by_measure.get("replied", set())):
         dims = acc.dims(unit_id, path, agency, kind, channel, type_, category)
         acc.add("replied_late" if was_late else "replied_on_time", dims)
         acc.add("handling_seconds", dims, max(0, int((at - received_at).total_seconds())))
+
+    # Derived from the tagged events: a milestone met late at the event (办结, 法律援助审查决定).
+    for parent, late_measure, on_time_measure in (("aid_decided", "aid_decided_late", ""),):
+        for row in _late_rows(start, end, by_measure.get(parent, set())):
+            unit_id, path, agency, kind, channel, type_, category, _at, _received, was_late = row
+            if was_late:
+                acc.add(late_measure, acc.dims(unit_id, path, agency, kind, channel, type_, category))
+            elif on_time_measure:
+                acc.add(on_time_measure, acc.dims(unit_id, path, agency, kind, channel, type_, category))
+    # 绿色通道: legal-aid applications flagged so at registration.
+    green = (CaseEvent.objects.filter(at__gte=start, at__lt=end, action__in=list(by_measure.get("aid_applied", ())),
+                                      data__green_channel=True)
+             .values_list("unit_id", *CASE_DIMS).annotate(n=Count("id")).order_by())
+    for unit_id, path, agency, kind, channel, type_, category, n in green:
+        acc.add("aid_green", acc.dims(unit_id, path, agency, kind, channel, type_, category), n)
+    # 挽回金额: what the legal-aid files recorded at closing (whole yuan).
+    closed = (CaseEvent.objects.filter(at__gte=start, at__lt=end, action__in=list(by_measure.get("aid_closed", ())))
+              .values_list("unit_id", *CASE_DIMS, "data").order_by())
+    for unit_id, path, agency, kind, channel, type_, category, data in closed.iterator(chunk_size=2000):
+        amount = _yuan((data or {}).get("amount_recovered"))
+        if amount:
+            acc.add("aid_amount", acc.dims(unit_id, path, agency, kind, channel, type_, category), amount)
 
     # 回访: what the citizen said, toward the unit the event counted for (the lead at that moment).
     rated = (CaseEvent.objects.filter(at__gte=start, at__lt=end, action__in=list(by_measure.get("followups", ())))
@@ -128,6 +147,24 @@ def _fill_counts(day: date, agencies: dict[int, str]) -> _Day:
         if resolved:
             acc.add("fu_resolved", dims)
     return acc
+
+
+def _late_rows(start: datetime, end: datetime, actions: set[str]) -> Iterable[tuple[Any, ...]]:
+    """The day's events of these actions with their dimensions, times, and whether a deadline was
+    met late at that very event."""
+    if not actions:
+        return iter(())
+    late = Exists(Milestone.objects.filter(case_id=OuterRef("case_id"), met_at=OuterRef("at"),
+                                           status=MilestoneStatus.MET_LATE))
+    return (CaseEvent.objects.filter(at__gte=start, at__lt=end, action__in=list(actions)).annotate(late=late)
+            .values_list("unit_id", *CASE_DIMS, "at", "case__received_at", "late").order_by().iterator(chunk_size=5000))
+
+
+def _yuan(raw: Any) -> int:
+    try:
+        return max(0, int(Decimal(str(raw)).to_integral_value(ROUND_HALF_UP)))
+    except (InvalidOperation, ValueError, TypeError):
+        return 0
 
 
 def _rollups(acc: _Day) -> Counter[tuple[str, str, str]]:

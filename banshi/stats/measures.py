@@ -25,6 +25,8 @@ class Measure:
     tags: tuple[str, ...] = ()
     source: str = ""
     derived: str = ""
+    kinds: tuple[str, ...] = ()  # only these kinds of matter (empty: every kind)
+    actions: tuple[str, ...] = ()  # named actions (besides the tagged ones)
 
 
 @dataclass(frozen=True)
@@ -46,10 +48,12 @@ def _read() -> tuple[dict[str, Measure], RateDefaults]:
             problems.append(f"口径 {name}：须有 label 与 definition")
             continue
         tags = tuple(spec.get("tags") or ())
-        if not (tags or spec.get("source") or spec.get("derived")):
-            problems.append(f"口径 {name}：须有 tags、source 或 derived 之一")
+        actions = tuple(spec.get("actions") or ())
+        if not (tags or actions or spec.get("source") or spec.get("derived")):
+            problems.append(f"口径 {name}：须有 tags、actions、source 或 derived 之一")
         measures[str(name)] = Measure(str(name), str(spec["label"]), str(spec["definition"]), tags,
-                                      str(spec.get("source") or ""), str(spec.get("derived") or ""))
+                                      str(spec.get("source") or ""), str(spec.get("derived") or ""),
+                                      tuple(spec.get("kinds") or ()), actions)
     rates: dict[str, Any] = raw.get("rates") or {}
     weights = rates.get("weights") or {}
     if set(weights) != {"response", "resolution", "satisfaction"}:
@@ -84,15 +88,18 @@ def actions_by_measure() -> dict[str, set[str]]:
     from banshi.cases.workflow.engine import definitions
 
     out: dict[str, set[str]] = {}
-    tagged: dict[str, set[str]] = {}
+    tagged: dict[tuple[str, str], set[str]] = {}  # (kind, tag) → actions
+    kinds: set[str] = set()
     for d in definitions():
-        for rule in d.table.values():
+        kinds.add(d.kind)
+        for rule in (d.register, *d.table.values()):
             for tag in rule.measures:
-                tagged.setdefault(tag, set()).add(rule.action)
+                tagged.setdefault((d.kind, tag), set()).add(rule.action)
     for m in measures().values():
-        acts: set[str] = set()
-        for tag in m.tags:
-            acts |= tagged.get(tag, set())
+        acts: set[str] = set(m.actions)
+        for kind in (m.kinds or tuple(kinds)):
+            for tag in m.tags:
+                acts |= tagged.get((kind, tag), set())
         if acts:
             out[m.name] = acts
     return out

@@ -250,3 +250,40 @@ def ranking(start: date, end: date, by: str, *, min_volume: int | None = None, r
         r["rank"], r["ranked"] = None, False
         r["note"] = _("样本不足") if r["followups"] < floor else ""
     return ranked + rest
+
+
+# -- specialised services (法律援助, 人民调解) --------------------------------------------------------
+
+SERVICE_MEASURES = ("aid_applied", "aid_green", "aid_granted", "aid_refused", "aid_decided", "aid_decided_late",
+                    "aid_closed", "aid_amount", "med_received", "med_concluded", "med_agreed")
+
+
+def service_figures(c: dict[str, int]) -> dict[str, Any]:
+    """The service counts of one row, with 调解成功率 and the legal-aid on-time decision rate."""
+    out: dict[str, Any] = {m: c.get(m, 0) for m in SERVICE_MEASURES}
+    concluded, decided = out["med_concluded"], out["aid_decided"]
+    out["mediation_success_rate"] = _q4(Fraction(out["med_agreed"], concluded)) if concluded else None
+    out["aid_on_time_rate"] = _q4(Fraction(decided - out["aid_decided_late"], decided)) if decided else None
+    return out
+
+
+def service_rows(start: date, end: date, by: str = "unit", *, scope: StatsScope = EVERYTHING) -> list[dict[str, Any]]:
+    """Per legal-aid centre or mediation committee (`by="unit"`), or per 援助事项/纠纷类型
+    (`by="category"`): applications, decisions, 绿色通道, amounts; mediations, agreements and the
+    success rate. Rows without any service count are left out."""
+    from banshi.triage.labels import category_label
+
+    if by not in ("unit", "category"):
+        raise InvalidInput(_("统计对象应为 unit 或 category。"), code="invalid_by")
+    counts = breakdown(scope, start, end, Dim.UNIT if by == "unit" else Dim.CATEGORY, SERVICE_MEASURES)
+    rows: list[dict[str, Any]] = []
+    if by == "unit":
+        names = dict(Unit.objects.filter(pk__in=[int(k) for k in counts if k.isdigit()]).values_list("id", "name"))
+        for key, c in sorted(counts.items(), key=lambda kv: kv[0]):
+            if key.isdigit() and int(key) in names:
+                rows.append({"unit_id": int(key), "name": names[int(key)], **service_figures(c)})
+    else:
+        for key, c in sorted(counts.items()):
+            if key:
+                rows.append({"category": key, "name": category_label(key), **service_figures(c)})
+    return rows

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from banshi.orgs.enums import Agency, UnitKind
@@ -85,10 +85,22 @@ def category_names() -> Mapping[str, str]:
     return _current()["names"]
 
 
+# Category codes of other kinds of matter ("legal_aid.labour_pay", "mediation.neighbour"): the apps
+# that own them register a labeller per prefix at start-up (banshi/services/apps.py).
+_PREFIX_LABELLERS: dict[str, Callable[[str], str]] = {}
+
+
+def category_labeller_add(prefix: str, labeller: Callable[[str], str]) -> None:
+    _PREFIX_LABELLERS[prefix] = labeller
+
+
 def category_label(code: str | None) -> str:
     """The Chinese name of a catalogue item; a value that is no known code as it is."""
     if not code:
         return ""
+    prefix = code.split(".", 1)[0]
+    if prefix in _PREFIX_LABELLERS:
+        return _PREFIX_LABELLERS[prefix](code)
     names = _current()["names"]
     if code not in names and "." in code:
         names = _current(missing=code)["names"]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from banshi.web import admin_views, case_views, console_views, views
+from banshi.web import admin_views, case_views, console_views, stats_views, views
 
 app_name = "web"
 
@@ -25,6 +25,15 @@ urlpatterns = [
     path("cases/<int:case_id>/reveal", case_views.case_reveal, name="case_reveal"),
     path("cases/<int:case_id>/act/<slug:action>", case_views.case_act, name="case_act"),
     path("cases/<int:case_id>/attachments/<int:attachment_id>", case_views.attachment, name="attachment"),
+    path("stats/", stats_views.dashboard, name="stats"),
+    path("stats/ranking/", stats_views.ranking_page, name="stats_ranking"),
+    path("stats/ranking/export.csv", stats_views.ranking_csv, name="stats_ranking_csv"),
+    path("stats/ranking/export.xlsx", stats_views.ranking_xlsx, name="stats_ranking_xlsx"),
+    path("stats/screen/", stats_views.screen, name="stats_screen"),
+    path("stats/settings/", stats_views.settings_page, name="stats_settings"),
+    path("stats/reports/", stats_views.reports_page, name="stats_reports"),
+    path("stats/reports/<int:report_id>/<slug:fmt>", stats_views.report_file, name="stats_report_file"),
+    path("open/stats/", stats_views.public, name="stats_public"),
     path("manage/", admin_views.index, name="admin_index"),
     path("manage/units/", admin_views.units, name="admin_units"),
     path("manage/people/", admin_views.people, name="admin_people"),

@@ -6,6 +6,7 @@ Views parse the request, call the domain (cases/domain, cases/queries) and rende
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from functools import wraps
 from io import BytesIO
@@ -43,6 +44,8 @@ from banshi.notify.health import worker_health
 from banshi.orgs.auth import person_sign_in
 from banshi.orgs.enums import Role
 from banshi.orgs.models import Person, Region, Unit
+from banshi.stats.dashboard import drill_caption
+from banshi.stats.drill import drill_filters
 from banshi.web.errors import domain_errors
 from banshi.web.params import is_id
 
@@ -150,12 +153,21 @@ def _date(raw: str | None, what: str) -> date | None:
         raise InvalidInput(_("%(what)s格式不正确。") % {"what": what}, code="invalid_date") from None
 
 
+@dataclass
+class DrillFilters(CaseFilters):
+    """The queue's filters, with the caption of the statistics figure the list drills from."""
+
+    drill_caption: str = ""
+
+
 def filters_from(request: HttpRequest) -> CaseFilters:
     g = request.GET
     unit = g.get("unit") or ""
     if unit and not is_id(unit):
         raise InvalidInput(_("单位不正确。"), code="invalid_unit")
-    return CaseFilters(
+    # A drill-down from a statistics figure (stats/drill.py): the events behind the figure.
+    drill = drill_filters(g)
+    base: dict[str, Any] = dict(
         queue=g.get("queue") or None,
         state=[s for s in g.getlist("state") if s] or None,
         type=g.get("type") or None,
@@ -170,6 +182,8 @@ def filters_from(request: HttpRequest) -> CaseFilters:
         # The 待派单 queue reads like the dispatch desk: 特急 and 紧急 first, then by deadline.
         sort=g.get("sort") or (URGENT_SORT if g.get("queue") == "to_dispatch" else "-received"),
     )
+    base.update(drill)
+    return DrillFilters(**base, drill_caption=drill_caption(g) if drill else "")
 
 
 def scope_units(person: Person) -> list[Unit]:

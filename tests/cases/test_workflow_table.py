@@ -73,6 +73,7 @@ EXPECTED_SELF_LOOPS: dict[str, set[str]] = {
     "escalate": OPEN,  # 升级督办: supervisors, on every open case
     "supervise_answer": OPEN,
     "mark_urgent": {"registered", "returned", "dispatched", "handling"},
+    "refer": OPEN,  # 转法律援助/人民调解: opens a matter of another kind; the demand goes on
     "link": NOTES,
     "attach": NOTES,
     "comment": NOTES,
@@ -101,7 +102,7 @@ EXPECTED_MEASURES = {
     "dispatch": {"dispatched"}, "transfer": {"dispatched"}, "answer": {"responded", "resolved"}, "sign": {"responded"},
     "return": {"returned"}, "extend_approve": {"extended"}, "supervise": {"supervised"},
     "escalate": {"escalated"}, "reply_approve": {"resolved"}, "follow_up": {"rated"},
-    "reopen": {"reopened"}, "reopen_dispatch": {"reopened"}, "withdraw": {"withdrawn"},
+    "reopen": {"reopened"}, "reopen_dispatch": {"reopened"}, "withdraw": {"withdrawn"}, "refer": {"referred"},
     "sla_warning": {"warned"}, "sla_breach": {"breached"},
 }
 
@@ -239,7 +240,7 @@ def test_allowed_actions_follow_state_and_person(world: World) -> None:
     Case.objects.filter(pk=case.pk).update(state=State.DISPATCHED, lead_unit=world.station)
     case.refresh_from_db()
     assert {r.action for r in allowed_actions(case, world.handler)} == {
-        "sign", "return_request", "procedural_reply", "supervise_answer", "link", "attach", "comment",
+        "sign", "return_request", "procedural_reply", "supervise_answer", "link", "attach", "comment", "refer",
     }
     assert "sign" not in {r.action for r in allowed_actions(case, world.handler2)}
     assert "return" in {r.action for r in allowed_actions(case, world.leader)}
@@ -267,7 +268,7 @@ def test_every_rule_a_person_runs_has_one_registry_entry() -> None:
         if a.path:
             by_path.setdefault(a.path, set()).add((a.run, a.input))
     assert all(len(v) == 1 for v in by_path.values())
-    assert len(api_endpoints("demand")) == len(by_path) == 29
+    assert len(api_endpoints("demand")) == len(by_path) == 30
 
 
 def test_entries_sharing_a_path_with_other_functions_are_refused() -> None:

@@ -23,7 +23,8 @@ from banshi.notify.templates import (
 def test_shipped_file_loads_once_into_the_public_names():
     assert load_templates() is load_templates()  # cached
     assert list(DEFAULT_TEXTS) == list(TEMPLATE_NAMES) == [
-        "receipt", "documents_request", "progress_reply", "final_reply", "follow_up", "reopened",
+        "receipt", "documents_request", "progress_reply", "final_reply", "follow_up", "reopened", "aid_docs",
+        "aid_decision",
     ]
     assert TEMPLATE_NAMES["receipt"] == "受理回执"
     assert DEFAULT_TEXTS["progress_reply"] == "【办实事】您的诉求{number}办理进展：{text}"

@@ -68,8 +68,10 @@ def test_agency_vocabulary_comes_from_orgs():
 def test_catalogue_policies_are_the_deadline_policies():
     from banshi.sla.policies import DEFAULT_POLICIES
 
-    # Every policy the catalogue may name exists; the 紧急诉求 policy is chosen by urgency, not by item.
-    assert set(POLICIES) == {p["code"] for p in DEFAULT_POLICIES} - {"emergency"}
+    # Every policy the catalogue may name exists; the 紧急诉求 policy is chosen by urgency, not by item,
+    # and the policies of the legal-aid and mediation matters by their kind (banshi/services/).
+    assert set(POLICIES) == {p["code"] for p in DEFAULT_POLICIES} - {"emergency", "legal_aid_application",
+                                                                      "people_mediation"}
 
 
 @pytest.mark.django_db

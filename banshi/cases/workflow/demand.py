@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from banshi.cases.actions import Action, FormField, act, actions_register, keep, textarea
 from banshi.cases.domain import lifecycle as life
+from banshi.cases.domain.matters import case_refer
 from banshi.cases.enums import State
 from banshi.cases.inputs import (
     AssignIn,
@@ -25,6 +26,7 @@ from banshi.cases.inputs import (
     LinkIn,
     MergeIn,
     ReasonIn,
+    ReferIn,
     ReplyIn,
     SuperviseIn,
     TextIn,
@@ -183,6 +185,12 @@ ACTIONS: tuple[Action, ...] = (
     # each have one upload endpoint calling `case_attach`, so the entry has no path or form.
     A("attach", "添加附件", OPEN_FOR_NOTES, None, OPERATOR_INTAKE, DISPATCHER_INTAKE, HANDLER_LEAD, LEADER_LEAD,
       system=True, run=life.case_attach),
+    # 转专项服务: open a legal-aid or mediation matter from the demand (banshi/services/ registers the kinds).
+    A("refer", "转法律援助/人民调解", OPEN, None, OPERATOR_INTAKE, DISPATCHER_INTAKE, HANDLER_LEAD, LEADER_LEAD,
+      SUPERVISOR_REGION, measures={"referred"}, citizen="已转法律援助或人民调解办理",
+      run=case_refer, input=ReferIn, api=("refer", "转专项服务 open a legal-aid or mediation matter from the demand"),
+      form=(FormField("kind", "matter_kind", gettext_lazy("转入事项")), UNIT,
+            textarea("note", "说明（可选）", required=False))),
     A("comment", "备注", OPEN_FOR_NOTES, None,
       *((r, Scope.VISIBLE) for r in (Role.OPERATOR, Role.DISPATCHER, Role.HANDLER, Role.LEADER, Role.SUPERVISOR)),
       run=life.case_comment, input=TextIn, api=("comments", "备注 add a note"), form=(textarea("text", "备注"),)),

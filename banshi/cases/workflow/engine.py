@@ -57,6 +57,12 @@ MEASURES: dict[str, Any] = {
     "warned": gettext_lazy("时限预警"),
     "breached": gettext_lazy("超时"),
     "withdrawn": gettext_lazy("撤回"),
+    "referred": gettext_lazy("转法律援助、人民调解等专项服务"),
+    "applied": gettext_lazy("专项服务申请（法律援助申请、调解受理申请）"),
+    "granted": gettext_lazy("决定给予法律援助（含先行援助）"),
+    "refused": gettext_lazy("决定不予法律援助"),
+    "mediated": gettext_lazy("调解结束（达成协议或调解不成）"),
+    "agreed": gettext_lazy("达成调解协议"),
 }
 
 
@@ -203,8 +209,15 @@ def allowed_actions(case: Case, person: Person) -> list[Rule]:
     return [r for r in definition_for(case.kind).rules if case.state in r.sources and r.who and may_act(person, case, r)]
 
 
-def state_label(state: str, kind: str = "demand") -> str:
-    return definition_for(kind).state_label(state)
+def state_label(state: str, kind: str | None = None) -> str:
+    """A state's Chinese label. State values are unique across the kinds of matter, so the kind
+    may be left out."""
+    if kind is not None:
+        return definition_for(kind).state_label(state)
+    for d in definitions():
+        if state in d.states.values:
+            return d.state_label(state)
+    return state
 
 
 Hook = Callable[[Case, CaseEvent], None]

@@ -23,6 +23,10 @@ class Command(BaseCommand):
         sub = parser.add_subparsers(dest="sub", required=True)
         fill = sub.add_parser("fill", help="fill the daily count tables from the events (resumes behind a watermark)")
         fill.add_argument("--since", help="refill from this day (YYYY-MM-DD) even if already filled")
+        services = sub.add_parser("services", help="legal aid and mediation per unit or per category")
+        services.add_argument("--from", dest="start", required=True)
+        services.add_argument("--to", dest="end", required=True)
+        services.add_argument("--by", choices=("unit", "category"), default="unit")
         for name, text in (("rates", "三率 per unit, region or agency"), ("ranking", "the rows in rank order")):
             p = sub.add_parser(name, help=text)
             p.add_argument("--from", dest="start", required=True, help="first day, YYYY-MM-DD (Asia/Shanghai)")
@@ -40,6 +44,11 @@ class Command(BaseCommand):
         try:
             if opts["sub"] == "fill":
                 self._fill(opts)
+            elif opts["sub"] == "services":
+                from banshi.stats.queries import service_rows
+
+                rows = service_rows(_day(opts["start"], "--from"), _day(opts["end"], "--to"), opts["by"])
+                self.stdout.write(json.dumps(rows, ensure_ascii=False, indent=1))
             else:
                 self._rates(opts)
         except DomainError as exc:
