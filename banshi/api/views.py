@@ -191,6 +191,7 @@ def case_list(
     m_to: date | None = None,
     m_unit: int | None = Query(None, ge=1, le=2**62),
     m_agency: str | None = None,
+    m_tree: bool = Query(False, description="drill-down: the unit and its sub-units"),
     offset: int = Query(0, ge=0, le=1_000_000),
     limit: int = Query(50, ge=1, le=200),
 ) -> dict[str, Any]:
@@ -201,7 +202,7 @@ def case_list(
     if m:
         drill = drill_filters({"m": m, "m_from": m_from.isoformat() if m_from else "",
                                "m_to": m_to.isoformat() if m_to else "", "m_unit": str(m_unit or ""),
-                               "m_agency": m_agency or ""})
+                               "m_agency": m_agency or "", "m_tree": "1" if m_tree else ""})
         filters = replace(filters, **{k: v for k, v in drill.items() if v is not None})
     qs = case_list_for(_me(request), filters).select_related("lead_unit", "policy", "region")
     items = list(qs[offset : offset + limit])

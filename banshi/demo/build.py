@@ -2,8 +2,10 @@
 
 Five places from the seeds (秦皇岛海港区, 哈尔滨南岗区, 汉中汉台区, 德州德城区, 北京东城区/朝阳区) with
 real region codes, the political-legal units of each district, grids and staff for every role
-(world.py), then several thousand demands over the last four months (cases.py). What they are made
-of is data: ``banshi/demo/data/*.yaml``, read and checked by dataset.py before anything is written.
+(world.py), then several thousand demands over the last four months (cases.py), then the specialised
+matters — legal-aid and people's-mediation files in every state, some opened from those demands
+(services.py). What they are made of is data: ``banshi/demo/data/*.yaml``, read and checked by
+dataset.py and services.py before anything is written.
 
 Reproducible: the same seed, data files and `now` give the same case contents, timelines and states.
 """
@@ -21,11 +23,12 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from banshi.cases.enums import State
+from banshi.cases.enums import Kind, State
 from banshi.cases.models import Case
 from banshi.demo.cases import CaseRun, CaseStopped, cases_plan, merged_case
 from banshi.demo.dataset import DemoData, demo_data
 from banshi.demo.knowledge import knowledge_build
+from banshi.demo.services import services_build, services_check, services_data
 from banshi.demo.world import DemoResult, world_build
 
 DEFAULT_CASES = 3000
@@ -33,8 +36,12 @@ BATCH = 150
 
 
 def demo_build(*, seed: int = 42, cases: int = DEFAULT_CASES, now: datetime | None = None,
-               progress: Callable[[int, int], None] | None = None, data: DemoData | None = None) -> DemoResult:
+               progress: Callable[[int, int], None] | None = None, data: DemoData | None = None,
+               services: int | None = 0) -> DemoResult:
     """Build the demo world and `cases` cases. Same seed, data and now → same contents and states.
+
+    `services`: how many legal-aid and how many mediation files (at least one in every state of each
+    when not 0); None: as many as services.yaml gives for `cases` demands.
 
     Raises DemoDataError, before writing anything, when the data files have a mistake.
     """
@@ -46,6 +53,11 @@ def demo_build(*, seed: int = 42, cases: int = DEFAULT_CASES, now: datetime | No
     started = time.monotonic()
     data = data or demo_data()
     data.policies_check(Policy.objects.values_list("code", flat=True))
+    service_data = None
+    if services != 0:
+        service_data = services_data(data.source)
+        services_check(service_data, data)
+        services = service_data.count(cases) if services is None else services
     now = now or timezone.now()
     rng = random.Random(seed)
     result = DemoResult()
@@ -77,16 +89,22 @@ def demo_build(*, seed: int = 42, cases: int = DEFAULT_CASES, now: datetime | No
     if progress:
         progress(done, len(specs))
     span = (min(ids), max(ids)) if ids else (0, -1)
+    matters: list[int] = []
+    if services and service_data is not None:
+        matters = services_build(rng, worlds, services, now, result, data, service_data, ids)
     with transaction.atomic():
         # Messages of the past were delivered at the time; the worker should not send them now.
         OutboxMessage.objects.filter(case__pk__range=span, status=OutboxStatus.PENDING).update(
+            status=OutboxStatus.SENT, sent_at=F("created_at")
+        )
+        OutboxMessage.objects.filter(case__pk__in=matters, status=OutboxStatus.PENDING).update(
             status=OutboxStatus.SENT, sent_at=F("created_at")
         )
     while True:
         swept = sla_sweep(now=now)
         if not swept.warned and not swept.breached:
             break
-    rows = Case.objects.filter(pk__range=span)
+    rows = Case.objects.filter(pk__range=span, kind=Kind.DEMAND)
     result.cases = len(ids)
     result.states = Counter(rows.values_list("state", flat=True))
     result.supervised = Supervision.objects.filter(case__pk__range=span).values("case_id").distinct().count()

@@ -26,7 +26,7 @@ from banshi.sla.periods import parse_period
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 FILES = ("places.yaml", "people.yaml", "units.yaml", "staff.yaml", "demands.yaml", "replies.yaml", "mix.yaml",
-         "knowledge.yaml")
+         "knowledge.yaml", "services.yaml")  # services.yaml: read and checked by services.py
 
 # Placeholders a demand text may use; cases.py fills exactly these.
 TEXT_PLACEHOLDERS = frozenset({

@@ -11,6 +11,7 @@ import random
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from decimal import Decimal
 
 from django.contrib.auth.hashers import make_password
 
@@ -98,6 +99,14 @@ class DemoResult:
     knowledge: int = 0  # knowledge-base entries added
     co_handled: int = 0
     transferred: int = 0
+    # the specialised matters (services.py): files by state, how many came from a demand, the
+    # committees' rooms and mediators added, and the money recovered by the legal-aid files closed
+    legal_aid: Counter[str] = field(default_factory=Counter)
+    mediation: Counter[str] = field(default_factory=Counter)
+    referred: int = 0
+    rooms: int = 0
+    mediators: int = 0
+    recovered: Decimal = Decimal(0)
     problems: list[str] = field(default_factory=list)
     seconds: float = 0.0
     logins: list[tuple[str, str, str]] = field(default_factory=list)  # role label, username, unit

@@ -71,7 +71,7 @@ def _file(case: Case) -> LegalAidFile:
 
 
 def aid_open(data: AidApplyIn, *, actor: Person | None, origin: Case | None = None, now: datetime | None = None,
-             notify: bool = True) -> Case:
+             notify: bool = True, note: str = "") -> Case:
     """法律援助申请: open the matter with its file. An exemption of arts. 32/42 skips the hardship
     check; the 农民工 exemption is the 绿色通道 (priority: urgent)."""
     cat = catalog.legal_aid()
@@ -104,29 +104,40 @@ def aid_open(data: AidApplyIn, *, actor: Person | None, origin: Case | None = No
         channel=data.channel, citizen_name=name, citizen_phone=phone, citizen_id_number=id_number,
         address=text_clean(data.address, _("地址"), required=False, limit=255), origin=origin, policy_code=POLICY,
         category=f"legal_aid.{data.matter_type}", urgency=Urgency.URGENT if green else Urgency.NORMAL, now=now, after=file, notify=notify,
-        data={"matter_type": data.matter_type, "exemption": data.exemption, "green_channel": green},
+        data={"matter_type": data.matter_type, "exemption": data.exemption, "green_channel": green,
+              **({"note": note[:500]} if note else {})},
     )
 
 
 def aid_open_from_demand(demand: Case, *, actor: Person, unit: Unit, note: str, now: datetime) -> Case:
     """转法律援助: the demand's citizen and facts, without re-typing (the opener cases calls)."""
+    matter = _matter_guess(demand)
     data = AidApplyIn(
         unit_id=unit.pk, applicant_name=demand.citizen_name or _("（未留姓名）"), applicant_phone=demand.citizen_phone,
-        applicant_id_number=demand.citizen_id_number, matter_type=_matter_guess(demand), facts=demand.content,
-        exemption="migrant_workers" if _matter_guess(demand) == "labour_pay" else "", address=demand.address,
-        channel=demand.channel,
+        applicant_id_number=demand.citizen_id_number, matter_type=matter, facts=demand.content,
+        exemption=_exemption_guess(demand, matter), address=demand.address, channel=demand.channel,
     )
-    return aid_open(data, actor=actor, origin=demand, now=now)
+    return aid_open(data, actor=actor, origin=demand, now=now, note=note)
 
 
 def _matter_guess(demand: Case) -> str:
-    """The likely 援助事项 from the demand's category (a wage claim is 支付劳动报酬); else `other`."""
+    """The likely 援助事项 from the demand's words (the centre corrects it when it reviews); else `other`."""
     text = f"{demand.category} {demand.content}"
-    for words, code in ((("wage", "欠薪", "工资", "劳动报酬"), "labour_pay"), (("工伤",), "injury"),
-                        (("赡养", "抚养", "扶养"), "maintenance"), (("交通事故", "医疗事故"), "injury")):
+    for words, code in ((("辩护", "羁押", "涉嫌", "被拘留", "被逮捕"), "criminal_defence"),
+                        (("欠薪", "工资", "劳动报酬", "wage"), "labour_pay"), (("工伤",), "injury"),
+                        (("赡养", "抚养", "扶养"), "maintenance"),
+                        (("交通事故", "医疗事故", "食品安全"), "injury"), (("国家赔偿",), "state_compensation")):
         if any(w in text for w in words):
             return code
     return "other"
+
+
+def _exemption_guess(demand: Case, matter: str) -> str:
+    """The 绿色通道 (art. 42(3)) only for a migrant worker's wage or work-injury claim, as the demand tells it."""
+    migrant = any(w in demand.content for w in ("农民工", "工地", "务工", "打工", "民工"))
+    if migrant and (matter == "labour_pay" or (matter == "injury" and "工伤" in demand.content)):
+        return "migrant_workers"
+    return ""
 
 
 def aid_docs_request(case_id: int, *, actor: Person, documents: list[str], note: str = "", days: int | None = None,
@@ -297,9 +308,9 @@ def aid_objection_decide(case_id: int, *, actor: Person, uphold: bool, reason: s
         f = _file(case)
         f.objection_result = "upheld" if uphold else "dismissed"
         fields = ["objection_result"]
-        if uphold:
-            f.decision, f.decided_at = "granted", event.at
-            fields += ["decision", "decided_at"]
+        if uphold:  # the refusal's reasons give way to the review's
+            f.decision, f.decided_at, f.decision_reasons = "granted", event.at, reason
+            fields += ["decision", "decided_at", "decision_reasons"]
         f.save(update_fields=fields)
 
     action = "aid_objection_uphold" if uphold else "aid_objection_dismiss"

@@ -91,9 +91,10 @@ def mediation_open_from_demand(demand: Case, *, actor: Person, unit: Unit, note:
 
 def _dispute_guess(demand: Case) -> str:
     text = f"{demand.category} {demand.content}"
-    for words, code in ((("邻居", "邻里", "噪音", "漏水"), "neighbour"), (("离婚", "婚姻", "赡养", "家庭"), "family"),
-                        (("地界", "宅基地", "土地"), "land_boundary"), (("工资", "欠薪", "劳务"), "labour"),
-                        (("物业",), "property"), (("交通事故", "车祸"), "traffic")):
+    for words, code in ((("医疗", "医院", "手术"), "medical"), (("交通事故", "车祸"), "traffic"),
+                        (("物业",), "property"), (("邻居", "邻里", "噪音", "漏水"), "neighbour"),
+                        (("离婚", "婚姻", "赡养", "家庭"), "family"), (("地界", "宅基地", "土地"), "land_boundary"),
+                        (("工资", "欠薪", "劳务"), "labour"), (("合同", "欠款", "借款", "货款"), "contract")):
         if any(w in text for w in words):
             return code
     return "other"
@@ -266,8 +267,16 @@ def med_performance(case_id: int, *, actor: Person, performance: str, note: str 
 
 def med_confirm(case_id: int, *, actor: Person, note: str = "", expected_version: int | None = None,
                 now: datetime | None = None) -> Case:
-    """当事人已共同申请司法确认 (within the 30 days)."""
+    """当事人已共同申请司法确认: only a written agreement, within 30 days of its taking effect
+    (人民调解法 art. 33)."""
     now = now or timezone.now()
+
+    def check(case: Case) -> None:
+        f = MediationFile.objects.filter(case=case).first()
+        if f is None or f.agreement_form != "written":
+            raise InvalidInput(_("只有书面调解协议可以申请司法确认。"), code="not_written")
+        if f.agreed_at is None or now > f.agreed_at + timedelta(days=30):
+            raise InvalidInput(_("已超过调解协议生效之日起三十日，不能再申请司法确认。"), code="confirm_lapsed")
 
     def record(case: Case, event: CaseEvent) -> None:
         f = _file(case)
@@ -275,7 +284,7 @@ def med_confirm(case_id: int, *, actor: Person, note: str = "", expected_version
         f.save(update_fields=["confirm_applied_at"])
 
     return transition(case_id, "med_confirm", actor=actor, reason=text_clean(note, _("说明"), required=False),
-                      after=record, now=now, expected_version=expected_version)
+                      before=check, after=record, now=now, expected_version=expected_version)
 
 
 def med_close(case_id: int, *, actor: Person, note: str = "", expected_version: int | None = None,

@@ -163,12 +163,13 @@ def scope_region_code(scope: StatsScope) -> str:
 
 def drill_scope(scope: StatsScope) -> dict[str, Any]:
     """The drill-down parameters that keep the list to the figure's scope: the region of a region
-    scope, the unit of a one-unit scope. (A unit with sub-units drills within the viewer's own
-    visibility: the list cannot name several units.)"""
+    scope, the unit (with its sub-units) of a unit scope."""
     if scope.everything:
         return {}
     if scope.region_path:
         return {"region_code": scope_region_code(scope)}
+    if scope.root_unit_id > 0:
+        return {"unit_id": scope.root_unit_id, "subtree": len(scope.unit_ids) > 1}
     if len(scope.unit_ids) == 1 and scope.unit_ids[0] > 0:
         return {"unit_id": scope.unit_ids[0]}
     return {}

@@ -37,6 +37,7 @@ class StatsScope:
     region_path: str = ""
     unit_ids: tuple[int, ...] = ()
     label: str = ""
+    root_unit_id: int = 0  # the unit whose subtree `unit_ids` is (drill-downs name it with its subtree)
 
     def daily(self) -> QuerySet[DailyCount]:
         if self.everything:
@@ -61,7 +62,8 @@ def scope_for(person: Person) -> StatsScope:
         if region.parent_id is None:
             return StatsScope(everything=True, label=region.name)
         return StatsScope(region_path=region.path, label=region.name)
-    return StatsScope(unit_ids=tuple(unit_subtree_ids(person.unit)), label=person.unit.name)
+    return StatsScope(unit_ids=tuple(unit_subtree_ids(person.unit)), label=person.unit.name,
+                      root_unit_id=person.unit.pk)
 
 
 def _period(start: date, end: date) -> Q:

@@ -91,3 +91,18 @@ def test_measures_carry_their_definitions(world: World, api_as) -> None:
 
 def test_at_helper_is_shanghai() -> None:
     assert at(1, 0).utcoffset() is not None
+
+
+@pytest.mark.django_db
+def test_a_unit_with_sub_units_drills_into_its_whole_subtree(rated_world: World, api_as) -> None:  # noqa: F811
+    from tests.factories import person
+
+    w = rated_world
+    branch_leader = person("branch_leader", "leader", w.police)  # 海港公安分局: the stations are its sub-units
+    params = {"m": "followups", "m_from": "2026-10-01", "m_to": "2026-10-31", "m_unit": w.police.pk}
+    me = api_as(branch_leader)
+    assert me.get("/cases", **params).json()["count"] == 0  # the branch itself counted no follow-up
+    # Its stations did: c1–c4 at 文化路派出所; c4 has since gone to the court, so the branch no longer sees it.
+    assert me.get("/cases", **params, m_tree=1).json()["count"] == 3
+    totals = me.get("/stats/totals", **PERIOD).json()["totals"]
+    assert totals["followups"] == 5

@@ -160,3 +160,24 @@ def test_bad_applications_are_refused_clearly(world: World, svc: ServiceUnits) -
             aid.aid_open(AidApplyIn(**{**base, **bad}), actor=svc.aid_handler)
     with pytest.raises(PermissionDenied):  # a police station cannot file at the legal-aid centre
         aid.aid_open(AidApplyIn(**base), actor=world.handler)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("content", "matter", "exemption"), [
+    ("在工地打工半年，包工头拖欠工资三万元。", "labour_pay", "migrant_workers"),
+    ("公司拖欠我三个月工资，想申请法律援助。", "labour_pay", ""),  # not a migrant worker: the hardship check applies
+    ("我在工地干活摔伤了，老板不认工伤。", "injury", "migrant_workers"),
+    ("儿子涉嫌盗窃被羁押，家里请不起律师辩护。", "criminal_defence", ""),
+    ("子女不给付赡养费。", "maintenance", ""),
+])
+def test_a_referral_reads_the_matter_and_the_green_channel_from_the_demand(world: World, svc: ServiceUnits,
+                                                                           content: str, matter: str,
+                                                                           exemption: str) -> None:
+    from banshi.cases.domain.matters import case_refer
+    from tests.factories import case_new
+
+    demand = case_new(world, content=content)
+    case_refer(demand.pk, actor=world.dispatcher, kind="legal_aid", unit_id=svc.aid_centre.pk, note="转法援")
+    f = LegalAidFile.objects.get(case__origin=demand)
+    assert (f.matter_type, f.exemption, f.green_channel) == (matter, exemption, bool(exemption))
+    assert CaseEvent.objects.get(case=f.case, action="aid_apply").data["note"] == "转法援"

@@ -78,10 +78,21 @@ def test_a_mediation_reaches_a_written_agreement_and_the_confirmation_reminder_f
 def test_an_application_for_confirmation_meets_the_window(world: World, svc: ServiceUnits) -> None:
     case = dispute(svc)
     med.med_accept(case.pk, actor=svc.mediator, now=T0)
-    med.med_agree(case.pk, actor=svc.mediator, form="oral", terms="口头协议：赔偿500元，当场履行。", now=T0 + timedelta(days=1))
-    assert MediationFile.objects.get(case=case).agreement_text == "口头协议：赔偿500元，当场履行。"
+    med.med_agree(case.pk, actor=svc.mediator, terms="赔偿5000元，分两期付清。", now=T0 + timedelta(days=1))
+    with pytest.raises(InvalidInput, match="三十日"):
+        med.med_confirm(case.pk, actor=svc.mediator, now=T0 + timedelta(days=40))
     med.med_confirm(case.pk, actor=svc.mediator, now=T0 + timedelta(days=10))
     assert ms(case, "confirm").status == MilestoneStatus.MET
+    # An oral agreement is recorded as said, and cannot go to the court for confirmation.
+    oral = dispute(svc)
+    med.med_accept(oral.pk, actor=svc.mediator, now=T0)
+    med.med_agree(oral.pk, actor=svc.mediator, form="oral", terms="口头协议：赔偿500元，当场履行。", now=T0 + timedelta(days=1))
+    assert MediationFile.objects.get(case=oral).agreement_text == "口头协议：赔偿500元，当场履行。"
+    with pytest.raises(InvalidInput, match="书面"):
+        med.med_confirm(oral.pk, actor=svc.mediator, now=T0 + timedelta(days=2))
+    # The committee's own 30-day step is the performance follow-up.
+    med.med_performance(oral.pk, actor=svc.mediator, performance="performed", now=T0 + timedelta(days=3))
+    assert ms(oral, "confirm").status == MilestoneStatus.MET
 
 
 @pytest.mark.django_db

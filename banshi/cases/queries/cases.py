@@ -7,13 +7,25 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db import connection
-from django.db.models import BooleanField, Exists, F, Func, IntegerField, OuterRef, Q, QuerySet, Value, When
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.db.models import Case as CaseWhen
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from banshi.cases.enums import OPEN_STATES, CaseType, Channel, RequestStatus, State, Urgency
+from banshi.cases.enums import OPEN_STATES, CaseType, Channel, Kind, RequestStatus, State, Urgency
 from banshi.cases.models import ApprovalRequest, Case, CaseEvent, Supervision
 from banshi.cases.queries.clock import DUE_SOON
 from banshi.cases.visibility import case_visibility_q
@@ -64,9 +76,10 @@ class CaseFilters:
     event_actions: list[str] | None = None
     event_from: date | None = None
     event_to: date | None = None
-    event_unit_id: int | None = None
+    event_unit_ids: list[int] | None = None
     event_agency: str | None = None
-    intake_unit_id: int | None = None
+    intake_unit_ids: list[int] | None = None
+    kind: str | None = None  # demand | legal_aid | mediation (the kinds of matter, cases/enums.Kind)
 
 
 def _event_case_ids(f: CaseFilters) -> QuerySet[CaseEvent, Any]:
@@ -75,8 +88,8 @@ def _event_case_ids(f: CaseFilters) -> QuerySet[CaseEvent, Any]:
         events = events.filter(at__gte=_local_day_start(f.event_from))
     if f.event_to:
         events = events.filter(at__lt=_local_day_start(f.event_to) + timedelta(days=1))
-    if f.event_unit_id:
-        events = events.filter(unit_id=f.event_unit_id)
+    if f.event_unit_ids:
+        events = events.filter(unit_id__in=f.event_unit_ids)
     if f.event_agency:
         events = events.filter(unit__agency=f.event_agency)
     return events.values("case_id")
@@ -149,8 +162,12 @@ def case_list_for(person: Person, filters: CaseFilters, *, now: datetime | None 
     f = filters
     if f.queue:
         qs = qs.filter(queue_q(person, f.queue, now))
+    if f.kind:
+        if f.kind not in Kind.values:
+            raise InvalidInput(_("事项类型不正确。"), code="invalid_kind")
+        qs = qs.filter(kind=f.kind)
     if f.state:
-        bad = [s for s in f.state if s not in State.values]
+        bad = [s for s in f.state if s not in _known_states()]
         if bad:
             raise InvalidInput(_("状态不正确：%(s)s") % {"s": ",".join(bad)}, code="invalid_state")
         qs = qs.filter(state__in=f.state)
@@ -171,8 +188,8 @@ def case_list_for(person: Person, filters: CaseFilters, *, now: datetime | None 
         qs = qs.filter(region_path__startswith=region.path)
     if f.unit_id:
         qs = qs.filter(Q(lead_unit_id=f.unit_id) | Q(intake_unit_id=f.unit_id))
-    if f.intake_unit_id:
-        qs = qs.filter(intake_unit_id=f.intake_unit_id)
+    if f.intake_unit_ids:
+        qs = qs.filter(intake_unit_id__in=f.intake_unit_ids)
     if f.event_actions:
         qs = qs.filter(pk__in=_event_case_ids(f))
     if f.due == "overdue":
@@ -201,6 +218,13 @@ def case_list_for(person: Person, filters: CaseFilters, *, now: datetime | None 
     if order is None:
         raise InvalidInput(_("排序方式不正确。"), code="invalid_sort")
     return qs.order_by(order, "-id")
+
+
+def _known_states() -> set[str]:
+    """Every state of every kind of matter (the specialised matters' states are their own)."""
+    from banshi.cases.workflow import definitions
+
+    return set(State.values).union(*(d.states.values for d in definitions()))
 
 
 def case_ids_for(person: Person, filters: CaseFilters, *, cap: int, now: datetime | None = None) -> list[int]:
@@ -272,6 +296,15 @@ def queue_counts_for(person: Person, names: tuple[str, ...] | None = None, *,
     mine = _mine_q(person)
     pending = _pending_request_case_ids() if "to_review" in names else []
     return {name: capped_count(base.filter(queue_q(person, name, now, mine=mine, pending=pending))) for name in names}
+
+
+def kind_state_counts(person: Person, kind: str, states: list[str] | None = None) -> dict[str, int]:
+    """How many matters of this kind this person sees, by state (only `states` when given): the
+    home page's 专项服务 counts."""
+    qs = visible_cases(person).filter(kind=kind)
+    if states is not None:
+        qs = qs.filter(state__in=states)
+    return {row["state"]: row["n"] for row in qs.order_by().values("state").annotate(n=Count("id"))}
 
 
 def caller_history(person: Person, case: Case, limit: int = 20) -> QuerySet[Case]:

@@ -1,4 +1,4 @@
-"""`banshi demo [--seed 42] [--cases 3000] [--if-empty]`: fill an empty database with a believable world."""
+"""`banshi demo [--seed 42] [--cases 3000] [--services N] [--if-empty]`: fill an empty database with a believable world."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from banshi.cases.models import Case
 from banshi.demo.build import DEFAULT_CASES, demo_build
 from banshi.demo.dataset import DemoDataError
 from banshi.demo.world import DEMO_PASSWORD
+from banshi.services.enums import AidState, MedState
 
 
 class Command(BaseCommand):
@@ -20,6 +21,8 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--seed", type=int, default=42, help="随机种子（默认 42），相同种子生成相同数据")
         parser.add_argument("--cases", type=int, default=DEFAULT_CASES, help=f"诉求件数（默认 {DEFAULT_CASES}）")
+        parser.add_argument("--services", type=int, default=None,
+                            help="法律援助、人民调解案卷各多少件（默认按诉求件数的3%%，每个状态至少一件；诉求不足100件时不生成；0 为不生成）")
         parser.add_argument("--if-empty", action="store_true", help="数据库中已有诉求时什么也不做")
 
     def handle(self, *args: Any, **opts: Any) -> None:
@@ -34,6 +37,8 @@ class Command(BaseCommand):
             )
         if opts["cases"] < 0:
             raise CommandError(_("--cases 不能为负数。"))
+        if opts["services"] is not None and opts["services"] < 0:
+            raise CommandError(_("--services 不能为负数。"))
         verbose = opts["verbosity"] > 0
 
         def progress(done: int, total: int) -> None:
@@ -43,7 +48,8 @@ class Command(BaseCommand):
         if verbose:
             self.stdout.write(_("正在生成演示数据（种子 %(seed)d，%(n)d 件诉求）……") % {"seed": opts["seed"], "n": opts["cases"]})
         try:
-            r = demo_build(seed=opts["seed"], cases=opts["cases"], progress=progress if opts["verbosity"] > 1 else None)
+            r = demo_build(seed=opts["seed"], cases=opts["cases"], progress=progress if opts["verbosity"] > 1 else None,
+                           services=opts["services"])
         except DemoDataError as exc:
             raise CommandError(str(exc)) from exc
         from banshi.stats.fill import fill
@@ -64,6 +70,13 @@ class Command(BaseCommand):
         out(_("其中超期 %(o)d 件，延期 %(e)d 件，重办 %(r)d 件，督办 %(s)d 件，协办 %(c)d 件，转办 %(t)d 件。") % {
             "o": r.overdue, "e": r.extended, "r": r.reopened, "s": r.supervised, "c": r.co_handled, "t": r.transferred,
         })
+        aid, med = sum(r.legal_aid.values()), sum(r.mediation.values())
+        if aid or med:
+            out(_("法律援助案卷 %(a)d 件，人民调解案卷 %(m)d 件（其中 %(r)d 件由群众诉求转入），"
+                  "新增调解室 %(rooms)d 个、人民调解员 %(p)d 名；法律援助结案挽回金额 %(y)s 元。") % {
+                "a": aid, "m": med, "r": r.referred, "rooms": r.rooms, "p": r.mediators, "y": f"{r.recovered:,.2f}"})
+            for label, states, counts in ((_("法律援助"), AidState, r.legal_aid), (_("人民调解"), MedState, r.mediation)):
+                out("  " + label + "：" + "，".join(f"{s.label}（{s.value}）{counts.get(s.value, 0)}" for s in states))
         if r.problems:
             self.stderr.write(_("有 %(n)d 个操作未能完成：") % {"n": len(r.problems)})
             for line in r.problems[:20]:

@@ -1,4 +1,4 @@
-"""`banshi worker`: the background loop — SLA sweep, outbox drain, the assessment counts (every few
+"""`banshi worker`: the background loop — SLA sweep (and the legal-aid 补正 lapse), outbox drain, the assessment counts (every few
 minutes) and the monthly briefing, with a heartbeat each loop."""
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ class Command(BaseCommand):
         from banshi.cases.sweep import sla_sweep
         from banshi.notify.health import heartbeat_beat
         from banshi.notify.worker import outbox_drain
+        from banshi.services.legal_aid import aid_lapse_sweep
         from banshi.stats.schedule import stats_tick
 
         stop = {"flag": False}
@@ -30,6 +31,7 @@ class Command(BaseCommand):
             signal.signal(sig, lambda *_: stop.update(flag=True))
         while not stop["flag"]:
             r = sla_sweep()
+            aid_lapse_sweep()  # 法律援助: an unanswered 补正 is treated as withdrawn (art. 43)
             sent = outbox_drain()
             try:
                 tick = stats_tick()
