@@ -26,7 +26,16 @@ from banshi.orgs.scoping import sees_region
 from banshi.stats.drill import drill_params
 from banshi.stats.measures import measures, rate_defaults
 from banshi.stats.models import Dim, FillState, Report
-from banshi.stats.queries import EVERYTHING, RATE_MEASURES, StatsScope, breakdown, daily, rates_of
+from banshi.stats.queries import (
+    EVERYTHING,
+    RATE_MEASURES,
+    SERVICE_MEASURES,
+    StatsScope,
+    breakdown,
+    daily,
+    rates_of,
+    service_figures,
+)
 from banshi.stats.settings import RateConfig, rate_config
 from banshi.triage.labels import category_label, category_names
 
@@ -34,7 +43,7 @@ RATINGS = tuple(f"rating_{k}" for k in range(5, 0, -1))
 # Every count the dashboard reads, in one grouped read by day (totals are the days' sums).
 DASHBOARD_MEASURES = ("received", "dispatched", "replied", "replied_on_time", "replied_late", "handling_seconds",
                       "breached", "returned", "extended", "supervised", "reopened", "followups", "fu_contacted",
-                      "fu_resolved", *RATINGS)
+                      "fu_resolved", *RATINGS, *SERVICE_MEASURES)
 BREAKDOWN_MEASURES = tuple(dict.fromkeys(("received", *RATE_MEASURES)))
 THREE_RATES = ("response_rate", "resolution_rate", "satisfaction_rate")
 COMMON_RULE = "常见公开口径，非官方标准"
@@ -235,6 +244,33 @@ def _heat(values: list[float | None]) -> list[int | None]:
 
 # -- the dashboard ---------------------------------------------------------------------------------
 
+def _service_kpis(c: dict[str, int], drill: Any) -> list[dict[str, Any]]:
+    """法律援助 and 人民调解 figures, when the scope has any (调解成功率, 绿色通道, 按时审查率, 挽回金额)."""
+    if not any(c.get(k) for k in SERVICE_MEASURES):
+        return []
+    m = measures()
+    f = service_figures(c)
+    defs = rate_defaults().definitions
+
+    def count(key: str, unit: str = "件") -> dict[str, Any]:
+        return {"key": key, "label": m[key].label, "value": c.get(key, 0), "text": count_text(c.get(key, 0)),
+                "unit": unit, "definition": m[key].definition, "drill": drill(key) if key != "aid_amount" else "",
+                "drill_label": _("查看明细")}
+
+    def rate(key: str, label: str, base: str) -> dict[str, Any]:
+        return {"key": key, "label": label, "value": f[key], "text": rate_text(f[key]), "unit": "",
+                "definition": defs[key], "drill": drill(base), "drill_label": _("查看明细")}
+
+    out = []
+    if c.get("aid_applied") or c.get("aid_decided"):
+        out += [count("aid_applied"), count("aid_green"), count("aid_granted"), count("aid_refused"),
+                rate("aid_on_time_rate", _("按时审查率"), "aid_decided"), count("aid_amount", _("元"))]
+    if c.get("med_received") or c.get("med_concluded"):
+        out += [count("med_received"), count("med_concluded"), count("med_agreed"),
+                rate("mediation_success_rate", _("调解成功率"), "med_concluded")]
+    return out
+
+
 def _kpis(c: dict[str, int], r: dict[str, Any], defs: dict[str, str], drill: Any) -> list[dict[str, Any]]:
     m = measures()
     replied = c.get("replied", 0)
@@ -385,6 +421,7 @@ def dashboard_data(scope: StatsScope, start: date, end: date) -> dict[str, Any]:
     }
     state = FillState.objects.filter(pk=1).values_list("last_run_at", flat=True).first()
     return {
+        "services": _service_kpis(c, drill),
         "period": {"start": start, "end": end, "days": n_days},
         "scope_label": scope.label,
         "updated_at": state,

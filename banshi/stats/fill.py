@@ -86,8 +86,8 @@ def _fill_counts(day: date, agencies: dict[int, str]) -> _Day:
         for action in actions:
             by_action.setdefault(action, []).append(measure)
 
-    # 受理量: by receipt day, toward the intake unit.
-    received = (Case.objects.filter(received_at__gte=start, received_at__lt=end)
+    # 受理量: demands by receipt day, toward the intake unit (legal aid and mediation count as their own measures).
+    received = (Case.objects.filter(received_at__gte=start, received_at__lt=end, kind="demand")
                 .values_list("intake_unit_id", "region_path", "agency", "kind", "channel", "type", "category")
                 .annotate(n=Count("id")).order_by())
     for unit_id, path, agency, kind, channel, type_, category, n in received:

@@ -74,5 +74,39 @@ def test_service_counts(world: World, svc: ServiceUnits) -> None:
     assert by_type["mediation.neighbour"]["mediation_success_rate"] == 0.5  # 1 agreed of 2 concluded
     assert by_type["mediation.family"]["name"] == "人民调解·婚姻家庭纠纷"
     assert by_type["legal_aid.labour_pay"]["aid_green"] == 1
-    # The demand's own figures are unaffected: no demand was received.
-    assert queries.totals(queries.EVERYTHING, date(2026, 10, 1), date(2026, 10, 31)).get("received", 0) == 8
+    # 受理量 counts demands; the applications are counted as their own measures, not twice.
+    totals = queries.totals(queries.EVERYTHING, date(2026, 10, 1), date(2026, 10, 31))
+    assert totals.get("received", 0) == 0 and totals["aid_applied"] == 3 and totals["med_received"] == 5
+    # The committee's dashboard shows its 调解成功率; the legal-aid centre's its figures, not the committee's.
+    from banshi.stats.dashboard import dashboard_data
+
+    med_view = {k["key"]: k for k in dashboard_data(queries.scope_for(svc.med_leader), date(2026, 10, 1),
+                                                    date(2026, 10, 31))["services"]}
+    assert med_view["mediation_success_rate"]["text"] == "50.0%" and "aid_applied" not in med_view
+    assert "med_concluded=" not in med_view["med_concluded"]["drill"] and "m=med_concluded" in med_view["med_concluded"]["drill"]
+    aid_view = {k["key"]: k for k in dashboard_data(queries.scope_for(svc.aid_leader), date(2026, 10, 1),
+                                                    date(2026, 10, 31))["services"]}
+    assert aid_view["aid_amount"]["value"] == 20000 and aid_view["aid_on_time_rate"]["text"] == "66.7%"
+
+
+@pytest.mark.django_db
+def test_the_briefing_reports_the_services(world: World, svc: ServiceUnits) -> None:
+    from banshi.stats.reports.figures import figures_monthly
+    from banshi.stats.reports.press import press_paragraph
+
+    wages = application(svc, T0, matter_type="labour_pay", exemption="migrant_workers")
+    aid.aid_grant(wages.pk, actor=svc.aid_leader, hardship="exempt", now=T0 + timedelta(hours=3))
+    aid.aid_assign(wages.pk, actor=svc.aid_leader, lawyer_name="周律师", now=T0 + timedelta(days=1))
+    aid.aid_close(wages.pk, actor=svc.aid_handler, outcome="追回工资", amount_recovered=Decimal("20000"),
+                  now=T0 + timedelta(days=20))
+    for outcome in ("agree", "fail"):
+        case = dispute(svc, T0)
+        med.med_accept(case.pk, actor=svc.mediator, now=T0 + timedelta(hours=1))
+        if outcome == "agree":
+            med.med_agree(case.pk, actor=svc.mediator, terms="赔偿500元。", now=T0 + timedelta(days=3))
+        else:
+            med.med_fail(case.pk, actor=svc.mediator, next_channel="litigation", reason="分歧大", now=T0 + timedelta(days=3))
+    fill(now=datetime(2026, 11, 2, 9, tzinfo=SH))
+    text = press_paragraph(figures_monthly("2026-10", now=datetime(2026, 11, 2, 9, tzinfo=SH)))
+    assert "调解矛盾纠纷2件，调解成功率50%" in text
+    assert "受理法律援助申请1件，其中农民工讨薪等绿色通道1件，为受援群众挽回经济损失20000元" in text

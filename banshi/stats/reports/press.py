@@ -42,6 +42,10 @@ PARAGRAPH_FIELDS: dict[str, set[str]] = {
     "breached": {"breached"},
     "returned": {"returned"},
     "reopened": {"reopened"},
+    "mediation": {"med_concluded", "mediation_success_rate"},
+    "aid": {"aid_applied"},
+    "aid_green": {"aid_green"},
+    "aid_amount": {"aid_amount"},
     "categories": {"items"},
     "hotspots": {"items"},
     "item": {"label", "count"},
@@ -205,6 +209,20 @@ def press_paragraph(fig: Figures) -> str:
              if t.get(key)]
     if third:
         sentences.append("，".join(third))
+
+    services: list[str] = []
+    if t.get("med_concluded"):
+        rate = t.get("med_agreed", 0) / t["med_concluded"]
+        services.append(w["mediation"].format(med_concluded=cn_count(t["med_concluded"]),
+                                              mediation_success_rate=cn_percent(rate)))
+    if t.get("aid_applied"):
+        services.append(w["aid"].format(aid_applied=cn_count(t["aid_applied"])))
+        if t.get("aid_green"):
+            services.append(w["aid_green"].format(aid_green=cn_count(t["aid_green"])))
+        if t.get("aid_amount"):
+            services.append(w["aid_amount"].format(aid_amount=cn_count(t["aid_amount"], "元")))
+    if services:
+        sentences.append("，".join(services))
 
     cats = [w["item"].format(label=c["label"], count=cn_count(c["received"]))
             for c in fig.categories if c["code"] and c["received"]][:TOP_ITEMS]
