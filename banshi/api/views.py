@@ -15,6 +15,9 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer
 
 from banshi.api import schemas as s
+from banshi.api.judicial_aid import router as judicial_aid_router
+from banshi.api.notary import router as notary_router
+from banshi.api.psych import router as psych_router
 from banshi.api.services import router as services_router
 from banshi.api.stats import router as stats_router
 from banshi.cases.actions import Action, api_endpoints
@@ -323,4 +326,7 @@ api.add_router("/auth", auth_router)
 api.add_router("/cases", router)
 api.add_router("/stats", stats_router)
 api.add_router("/", services_router)
+api.add_router("/", notary_router)
+api.add_router("/", judicial_aid_router)
+api.add_router("/", psych_router)
 api.add_router("/", misc)

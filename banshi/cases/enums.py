@@ -12,6 +12,10 @@ class Kind(models.TextChoices):
     DEMAND = "demand", _("群众诉求")
     LEGAL_AID = "legal_aid", _("法律援助")
     MEDIATION = "mediation", _("人民调解")
+    NOTARY = "notary", _("公证")
+    JUDICIAL_AID = "judicial_aid", _("司法救助")
+    PSYCH = "psych", _("心理服务")
+    CRISIS = "crisis", _("心理危机干预")
 
 
 class State(models.TextChoices):

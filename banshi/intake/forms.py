@@ -13,7 +13,15 @@ from django.utils.translation import gettext_lazy
 from banshi.cases.domain.intake import MAX_CONTENT
 from banshi.cases.enums import CaseType, Satisfaction
 from banshi.core.errors import InvalidInput
-from banshi.core.privacy import phone_normalise
+from banshi.core.privacy import id_number_normalise, phone_normalise
+from banshi.intake.services import (
+    AID_UNITS,
+    MEDIATION_UNITS,
+    aid_exemption_options,
+    aid_matter_options,
+    mediation_dispute_options,
+    service_unit_ids,
+)
 
 _KEY = re.compile(r"^[A-Za-z0-9_.:-]{8,64}$")
 
@@ -114,3 +122,171 @@ class SupplementForm(forms.Form):
     text = forms.CharField(label=gettext_lazy("补充说明"), max_length=5000, required=False, widget=forms.Textarea,
                            error_messages=_messages(
                                too_long=gettext_lazy("补充说明最多%(limit_value)d个字，现在是%(show_value)d个字。")))
+
+
+
+# -- 法律援助 and 人民调解 applications -------------------------------------------------------------
+
+UNIT_ID_MAX = 2**62
+
+
+def _text(label: str, limit: int, *, required: bool = True, required_message: str = "",
+          textarea: bool = False) -> forms.CharField:
+    """A text field whose every error names the field in Chinese: missing, too long, or holding
+    characters that cannot be stored (a NUL byte)."""
+    return forms.CharField(
+        label=label, max_length=limit, required=required, widget=forms.Textarea if textarea else forms.TextInput,
+        error_messages={
+            **_messages(required=required_message or _("请填写%(f)s。") % {"f": label},
+                        too_long=_("%(f)s最多%%(limit_value)d个字，现在是%%(show_value)d个字，请精简一些。") % {"f": label}),
+            "null_characters_not_allowed": _("%(f)s中有无法识别的字符，请删除后重新填写。") % {"f": label},
+        },
+    )
+
+
+def _phone_clean(raw: str) -> str:
+    try:
+        return phone_normalise(raw or "")
+    except InvalidInput as exc:
+        raise forms.ValidationError(exc.message) from exc
+
+
+def _facts_clean(text: str | None, message: str) -> str:
+    text = (text or "").strip()
+    if len(text) < 5:
+        raise forms.ValidationError(message)
+    return text
+
+
+class _ServiceForm(forms.Form):
+    """What both applications share: the unit (one of the units the page offers), the applicant's
+    name and phone (the phone opens the tracking page and gets the notices), and the page's
+    submission id (a second click on 提交 gives back the first application). The fields are made
+    per request, in the order the page shows them, so the error summary follows the page."""
+
+    unit_kinds: tuple[str, ...] = ()
+
+    def __init__(self, *args: Any, **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        what = self.unit_what()
+        message = _("请从列表中选择%(what)s。") % {"what": what}
+        self.fields["unit"] = forms.IntegerField(min_value=1, max_value=UNIT_ID_MAX, error_messages={
+            "required": message, "invalid": message, "min_value": message, "max_value": message,
+            "null_characters_not_allowed": message})
+        self.fields.update(self.matter_fields())
+        self.fields["name"] = _text(_("您的姓名"), 60, required_message=_("请填写您的姓名。"))
+        self.fields["phone"] = _text(_("您的手机号码"), 30, required_message=_(
+            "请填写手机号码：用于接收查询码、补充材料的通知和办理结果。"))
+        self.fields.update(self.applicant_fields())
+        expired = _("页面已过期，请刷新后重新提交。")
+        self.fields["submission_id"] = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput,
+                                                       error_messages={"max_length": expired,
+                                                                       "null_characters_not_allowed": expired})
+
+    def unit_what(self) -> str:
+        raise NotImplementedError
+
+    def matter_fields(self) -> dict[str, forms.Field]:
+        return {}
+
+    def applicant_fields(self) -> dict[str, forms.Field]:
+        return {}
+
+    def clean_unit(self) -> int:
+        unit_id = int(self.cleaned_data["unit"])
+        if unit_id not in service_unit_ids(self.unit_kinds):
+            raise forms.ValidationError(_("请从列表中选择%(what)s。") % {"what": self.unit_what()})
+        return unit_id
+
+    def clean_phone(self) -> str:
+        return _phone_clean(self.cleaned_data.get("phone") or "")
+
+    def clean_submission_id(self) -> str:
+        raw = (self.cleaned_data.get("submission_id") or "").strip()
+        return raw if _KEY.match(raw) else ""  # a bad or missing id only loses the double-click guard
+
+
+class AidApplyForm(_ServiceForm):
+    """申请法律援助 (法律援助法 art. 41): what the applicant can tell; the centre checks the rest."""
+
+    unit_kinds = AID_UNITS
+
+    def unit_what(self) -> str:
+        return _("法律援助中心")
+
+    def matter_fields(self) -> dict[str, forms.Field]:
+        return {
+            "matter_type": forms.ChoiceField(
+                choices=[(o["code"], o["plain"]) for o in aid_matter_options()],
+                error_messages=_messages(required=_("请选择您要申请法律援助的事项。"),
+                                         choice=_("请从列出的援助事项中选择一项。"))),
+            "facts": _text(_("事情经过和您的请求"), 5000, textarea=True, required_message=_(
+                "请写明事情经过和您的请求：发生了什么事、和谁、希望得到什么帮助。")),
+            "other_party": _text(_("对方（个人或单位）"), 200, required=False),
+            "exemption": forms.ChoiceField(
+                required=False, choices=[("", "")] + [(o["code"], o["plain"]) for o in aid_exemption_options()],
+                error_messages=_messages(choice=_("请从列出的情形中选择一项，或选择“以上都不是”。"))),
+            "economic": _text(_("家庭经济状况"), 5000, required=False, textarea=True),
+        }
+
+    def applicant_fields(self) -> dict[str, forms.Field]:
+        return {"id_number": _text(_("身份证号码"), 20, required=False), "address": _text(_("住址"), 255, required=False)}
+
+    def clean_id_number(self) -> str:
+        try:
+            return id_number_normalise(self.cleaned_data.get("id_number") or "")
+        except InvalidInput as exc:
+            raise forms.ValidationError(exc.message) from exc
+
+    def clean_facts(self) -> str:
+        return _facts_clean(self.cleaned_data.get("facts"), _("请把事情经过和您的请求写清楚一些（至少5个字）。"))
+
+
+class MediationApplyForm(_ServiceForm):
+    """申请人民调解 (人民调解法 art. 17): the dispute, the other party, the applicant."""
+
+    unit_kinds = MEDIATION_UNITS
+
+    def unit_what(self) -> str:
+        return _("人民调解委员会")
+
+    def matter_fields(self) -> dict[str, forms.Field]:
+        return {
+            "dispute_type": forms.ChoiceField(
+                choices=[(o["code"], o["label"]) for o in mediation_dispute_options()],
+                error_messages=_messages(required=_("请选择纠纷类型。"), choice=_("请从列出的纠纷类型中选择一项。"))),
+            "facts": _text(_("纠纷经过和您的要求"), 5000, textarea=True, required_message=_(
+                "请写明纠纷经过：什么事、什么时候开始的、您希望怎样解决。")),
+            "other_name": _text(_("对方姓名或单位名称"), 60, required_message=_(
+                "请填写对方的姓名或单位名称：调解需要双方当事人。")),
+            "other_phone": _text(_("对方电话"), 30, required=False),
+        }
+
+    def applicant_fields(self) -> dict[str, forms.Field]:
+        return {"address": _text(_("纠纷发生地点"), 255, required=False)}
+
+    def clean_other_phone(self) -> str:
+        return _phone_clean(self.cleaned_data.get("other_phone") or "")
+
+    def clean_facts(self) -> str:
+        return _facts_clean(self.cleaned_data.get("facts"), _("请把纠纷经过写清楚一些（至少5个字）。"))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("other_phone") and data.get("other_phone") == data.get("phone"):
+            self.add_error("other_phone", _("对方电话与您的电话相同，请核对；不知道对方电话可以不填。"))
+        return data
+
+
+class AidDocumentsForm(forms.Form):
+    note = forms.CharField(label=gettext_lazy("说明（选填）"), max_length=1000, required=False, widget=forms.Textarea,
+                           error_messages={
+                               **_messages(too_long=gettext_lazy("说明最多%(limit_value)d个字，现在是%(show_value)d个字。")),
+                               "null_characters_not_allowed": gettext_lazy("说明中有无法识别的字符，请删除后重新填写。")})
+
+
+class AidObjectionForm(forms.Form):
+    text = forms.CharField(label=gettext_lazy("异议理由"), max_length=5000, widget=forms.Textarea, error_messages={
+        **_messages(required=gettext_lazy("请写明您不同意不予法律援助决定的理由。"),
+                    too_long=gettext_lazy("异议理由最多%(limit_value)d个字，现在是%(show_value)d个字。")),
+        "null_characters_not_allowed": gettext_lazy("异议理由中有无法识别的字符，请删除后重新填写。")})

@@ -1,12 +1,15 @@
 """The citizen portal under /portal/: submit a demand, get a tracking code, follow it, rate the
-result, supplement material. Views parse, call banshi.intake.services, render."""
+result, supplement material; apply for 法律援助 or 人民调解 and follow the application the same way
+(补正 documents, an objection to a refusal). Views parse, call banshi.intake.services, render."""
 
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
+from django import forms
 from django.http import (
     FileResponse,
     HttpRequest,
@@ -21,17 +24,31 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from pydantic import ValidationError
 
 from banshi.cases.domain.intake import CaseInput
-from banshi.cases.enums import OPEN_STATES, CaseType, Channel
+from banshi.cases.enums import CaseType, Channel
 from banshi.cases.models import Attachment, Case
 from banshi.cases.uploads import MAX_FILES, upload_check
+from banshi.cases.workflow import definition_for
 from banshi.core.errors import DomainError, NotFound
 from banshi.intake import services
-from banshi.intake.forms import RateForm, SubmitForm, SupplementForm, TrackForm, idempotency_key_clean
+from banshi.intake.forms import (
+    AidApplyForm,
+    AidDocumentsForm,
+    AidObjectionForm,
+    MediationApplyForm,
+    RateForm,
+    SubmitForm,
+    SupplementForm,
+    TrackForm,
+    idempotency_key_clean,
+)
 from banshi.intake.ratelimit import client_ip, rate_hit, rate_refund
 from banshi.orgs.enums import RegionLevel
 from banshi.orgs.models import Region
+from banshi.services import catalog
+from banshi.services.inputs import AidApplyIn, MedOpenIn
 from banshi.sla.models import Milestone, MilestoneStatus
 from banshi.triage.emergency import NUMBER_NAMES
 
@@ -134,6 +151,10 @@ def received(request: HttpRequest) -> HttpResponse:
     case = Case.objects.filter(tracking_code=code).first() if code else None
     if case is None:
         return HttpResponseRedirect(reverse("portal:submit"))
+    if case.kind != "demand":
+        return _page(request, "matter_received.html", {
+            "case": case, "sms": bool(case.citizen_phone), "kind_label": case.get_kind_display(),
+            "matter": services.citizen_matter(case, personal=True)})
     return _page(request, "received.html", {"case": case, "sms": bool(case.citizen_phone),
                                             "emergency": _emergency_notice(case)})
 
@@ -221,7 +242,7 @@ def _day(at: datetime, today: datetime) -> str:
 
 def _expected_reply(case: Case) -> dict[str, Any] | None:
     """When the citizen can expect an answer: the earliest open milestone that answers them."""
-    if case.state not in OPEN_STATES:
+    if case.state not in definition_for(case.kind).open_states:
         return None
     rows = (Milestone.objects.filter(case_id=case.pk, status__in=(
         MilestoneStatus.PENDING, MilestoneStatus.PAUSED, MilestoneStatus.BREACHED))
@@ -244,7 +265,7 @@ def _handling_unit(case: Case) -> dict[str, Any] | None:
     lead = case.lead_unit
     if lead is not None:
         return {"name": lead.name, "assigning": False}
-    if case.state in OPEN_STATES:
+    if case.state in definition_for(case.kind).open_states:
         return {"name": case.intake_unit.name, "assigning": True}
     return None
 
@@ -258,7 +279,8 @@ def _own_files(case: Case) -> list[Attachment]:
 def _case_page(request: HttpRequest, case: Case, personal: bool, *, status: int = 200, **extra: Any) -> HttpResponse:
     files = _own_files(case) if personal else []
     ctx = {"view": services.citizen_view(case, personal=personal), "rate_form": RateForm(),
-           "supplement_form": SupplementForm(), "max_files": MAX_FILES,
+           "supplement_form": SupplementForm(), "aid_documents_form": AidDocumentsForm(),
+           "objection_form": AidObjectionForm(), "max_files": MAX_FILES,
            "unit": _handling_unit(case), "expected": _expected_reply(case),
            "photos": [f for f in files if f.content_type in PHOTO_TYPES],
            "documents": [f for f in files if f.content_type not in PHOTO_TYPES], **extra}
@@ -328,6 +350,150 @@ def case_supplement(request: HttpRequest, code: str) -> HttpResponse:
         return _case_page(request, case, personal, status=exc.status, error=exc.message, supplement_form=form)
     request.session["portal_notice"] = _("补充材料已提交，我们将继续办理。")
     return HttpResponseRedirect(reverse("portal:case", args=[case.tracking_code]))
+
+
+def _citizen_action(request: HttpRequest, code: str, form_class: type[forms.Form], form_key: str,
+                    act: Callable[[Case, dict[str, Any]], None], notice: str) -> HttpResponse:
+    """A POST from the tracking page of a legal-aid application: only for the session that opened
+    it with its code and phone; counted by the citizen-action limit; errors shown on the page."""
+    found = _granted(request, code)
+    if found is None:
+        return HttpResponseRedirect(reverse("portal:track") + f"?code={code[:12]}")
+    case, personal = found
+    form = form_class(request.POST)
+    if not personal:
+        return _case_page(request, case, personal, status=403, **{form_key: form}, error=_(
+            "请先用查询码和申请时填写的手机号码打开您的申请；没有留手机号的，请到法律援助中心窗口办理。"))
+    if not form.is_valid():
+        return _case_page(request, case, personal, status=400, **{form_key: form})
+    try:
+        rate_hit("citizen_action_ip", client_ip(request))
+        act(case, form.cleaned_data)
+    except DomainError as exc:
+        return _case_page(request, case, personal, status=exc.status, error=exc.message, **{form_key: form})
+    request.session["portal_notice"] = notice
+    return HttpResponseRedirect(reverse("portal:case", args=[case.tracking_code]))
+
+
+@require_POST
+def case_aid_documents(request: HttpRequest, code: str) -> HttpResponse:
+    """补正: the documents the legal-aid centre asked for, all at once."""
+    def act(case: Case, d: dict[str, Any]) -> None:
+        files = upload_check(request.FILES.getlist("files"))
+        services.citizen_aid_documents(case_id=case.pk, files=files, note=d["note"])
+
+    return _citizen_action(request, code, AidDocumentsForm, "aid_documents_form", act,
+                           _("补正材料已提交，法律援助中心将继续审查。"))
+
+
+@require_POST
+def case_aid_objection(request: HttpRequest, code: str) -> HttpResponse:
+    """异议 against a refusal (法律援助法 art. 49)."""
+    def act(case: Case, d: dict[str, Any]) -> None:
+        services.citizen_aid_object(case_id=case.pk, text=d["text"])
+
+    return _citizen_action(request, code, AidObjectionForm, "objection_form", act,
+                           _("异议已提交，司法行政部门将在5日内审查并告知您结果。"))
+
+
+# -- 申请法律援助 and 申请人民调解 ------------------------------------------------------------------
+
+SESSION_APPLICATIONS = "portal_applications"  # submission id → tracking code: a second click gets the first
+
+
+def _application_again(request: HttpRequest, submission_id: str) -> Case | None:
+    code = (request.session.get(SESSION_APPLICATIONS) or {}).get(submission_id) if submission_id else None
+    return Case.objects.filter(tracking_code=code).first() if code else None
+
+
+def _application_done(request: HttpRequest, submission_id: str, case: Case) -> HttpResponse:
+    if submission_id:
+        done = dict(request.session.get(SESSION_APPLICATIONS) or {})
+        done[submission_id] = case.tracking_code
+        request.session[SESSION_APPLICATIONS] = dict(list(done.items())[-10:])
+    request.session[SESSION_RECEIVED] = case.tracking_code
+    _grant(request, case, personal=bool(case.citizen_phone))
+    return HttpResponseRedirect(reverse("portal:received"))
+
+
+def _aid_ctx(form: AidApplyForm, error: str = "") -> dict[str, Any]:
+    cat = catalog.legal_aid()
+    return {"form": form, "error": error, "unit_groups": services.service_unit_groups(services.AID_UNITS),
+            "matters": services.aid_matter_options(), "exemptions": services.aid_exemption_options(),
+            "documents": cat["documents"], "max_files": MAX_FILES}
+
+
+def _single_unit(groups: list[dict[str, Any]]) -> int | None:
+    units = [u for g in groups for u in g["units"]]
+    return units[0]["id"] if len(units) == 1 else None
+
+
+@require_http_methods(["GET", "POST"])
+def aid_apply(request: HttpRequest) -> HttpResponse:
+    """申请法律援助: the documents checklist first (一次性告知), then the application with uploads."""
+    if request.method == "GET":
+        form = AidApplyForm(initial={
+            "submission_id": secrets.token_hex(16), "exemption": "",
+            "unit": _single_unit(services.service_unit_groups(services.AID_UNITS))})
+        return _page(request, "aid_apply.html", _aid_ctx(form))
+    form = AidApplyForm(request.POST)
+    try:
+        rate_hit("submit_ip", client_ip(request))
+        if not form.is_valid():
+            return _page(request, "aid_apply.html", _aid_ctx(form), status=400)
+        d = form.cleaned_data
+        rate_hit("submit_phone", d["phone"])
+        again = _application_again(request, d["submission_id"])
+        if again is not None:
+            return _application_done(request, d["submission_id"], again)
+        files = upload_check(request.FILES.getlist("files"))
+        case = services.citizen_aid_apply(data=AidApplyIn(
+            unit_id=d["unit"], applicant_name=d["name"], applicant_phone=d["phone"],
+            applicant_id_number=d["id_number"], matter_type=d["matter_type"], facts=d["facts"],
+            other_party=d["other_party"], economic=d["economic"], exemption=d["exemption"], address=d["address"],
+            channel=Channel.PORTAL,
+        ), files=files)
+    except DomainError as exc:
+        return _page(request, "aid_apply.html", _aid_ctx(form, exc.message), status=exc.status)
+    except ValidationError:
+        return _page(request, "aid_apply.html", _aid_ctx(form, _("填写的内容不正确，请检查后重新提交。")), status=400)
+    return _application_done(request, d["submission_id"], case)
+
+
+def _mediation_ctx(form: MediationApplyForm, error: str = "") -> dict[str, Any]:
+    return {"form": form, "error": error, "unit_groups": services.service_unit_groups(services.MEDIATION_UNITS),
+            "disputes": services.mediation_dispute_options()}
+
+
+@require_http_methods(["GET", "POST"])
+def mediation_apply(request: HttpRequest) -> HttpResponse:
+    """申请人民调解 (人民调解法 art. 17): a party asks a committee to mediate."""
+    if request.method == "GET":
+        form = MediationApplyForm(initial={
+            "submission_id": secrets.token_hex(16),
+            "unit": _single_unit(services.service_unit_groups(services.MEDIATION_UNITS))})
+        return _page(request, "mediation_apply.html", _mediation_ctx(form))
+    form = MediationApplyForm(request.POST)
+    try:
+        rate_hit("submit_ip", client_ip(request))
+        if not form.is_valid():
+            return _page(request, "mediation_apply.html", _mediation_ctx(form), status=400)
+        d = form.cleaned_data
+        rate_hit("submit_phone", d["phone"])
+        again = _application_again(request, d["submission_id"])
+        if again is not None:
+            return _application_done(request, d["submission_id"], again)
+        case = services.citizen_mediation_apply(data=MedOpenIn(
+            unit_id=d["unit"], source="application", dispute_type=d["dispute_type"], facts=d["facts"],
+            parties=[{"name": d["name"], "role": "applicant", "phone": d["phone"]},
+                     {"name": d["other_name"], "role": "respondent", "phone": d["other_phone"]}],
+            address=d["address"], channel=Channel.PORTAL,
+        ))
+    except DomainError as exc:
+        return _page(request, "mediation_apply.html", _mediation_ctx(form, exc.message), status=exc.status)
+    except ValidationError:
+        return _page(request, "mediation_apply.html", _mediation_ctx(form, _("填写的内容不正确，请检查后重新提交。")), status=400)
+    return _application_done(request, d["submission_id"], case)
 
 
 @require_GET

@@ -11,15 +11,14 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from banshi.cases.domain.matters import matter_register
+from banshi.cases.domain.matters import matter_register, opener_check, service_unit, text_clean
 from banshi.cases.enums import Channel, Urgency
 from banshi.cases.models import Case, CaseEvent
 from banshi.cases.workflow import transition
-from banshi.core.errors import Conflict, InvalidInput, PermissionDenied
+from banshi.core.errors import Conflict, InvalidInput
 from banshi.core.privacy import id_number_normalise, phone_normalise
-from banshi.orgs.enums import Role, UnitKind
+from banshi.orgs.enums import UnitKind
 from banshi.orgs.models import Person, Unit
-from banshi.orgs.scoping import sees_region, unit_within
 from banshi.services import catalog
 from banshi.services.enums import AidState
 from banshi.services.inputs import AidApplyIn
@@ -29,38 +28,6 @@ from banshi.sla.services import get_calendar
 
 KIND = "legal_aid"
 POLICY = "legal_aid_application"
-MAX_TEXT = 5000
-
-
-def text_clean(value: str | None, what: str, *, required: bool = True, limit: int = MAX_TEXT) -> str:
-    text = (value or "").replace("\x00", "").strip()
-    if required and not text:
-        raise InvalidInput(_("%(what)s不能为空。") % {"what": what}, code="text_required")
-    if len(text) > limit:
-        raise InvalidInput(_("%(what)s不能超过%(n)d字。") % {"what": what, "n": limit}, code="text_too_long")
-    return text
-
-
-def service_unit(unit_id: int, kinds: tuple[str, ...], what: str) -> Unit:
-    unit = Unit.objects.filter(pk=unit_id, is_active=True).first()
-    if unit is None or unit.kind not in kinds:
-        raise InvalidInput(_("请选择%(what)s。") % {"what": what}, code="invalid_unit")
-    return unit
-
-
-def opener_check(actor: Person | None, unit: Unit, origin: Case | None) -> None:
-    """Who may open a matter at a unit directly: its own staff (or a parent unit's), or a supervisor
-    of its region. From a demand, the demand's `refer` rule has decided; from the portal there is no
-    actor."""
-    if actor is None or origin is not None:
-        return
-    if not actor.is_active or actor.role == Role.ADMIN:
-        raise PermissionDenied(_("您无权在该单位登记。"), code="action_forbidden")
-    if unit_within(actor, unit.pk):
-        return
-    if sees_region(actor) and actor.unit is not None and unit.region.path.startswith(actor.unit.region.path):
-        return
-    raise PermissionDenied(_("您无权在该单位登记。"), code="action_forbidden")
 
 
 def _file(case: Case) -> LegalAidFile:
@@ -91,6 +58,9 @@ def aid_open(data: AidApplyIn, *, actor: Person | None, origin: Case | None = No
     other = text_clean(data.other_party, _("对方当事人"), required=False, limit=200)
     economic = text_clean(data.economic, _("经济困难状况"), required=False)
     green = bool(exemption and exemption.get("green_channel"))
+    if green and data.matter_type not in ("labour_pay", "injury"):
+        raise InvalidInput(_("绿色通道只适用于进城务工人员请求支付劳动报酬或者工伤赔偿（法律援助法第42条第（三）项）。"),
+                           code="invalid_exemption")
     matter = cat["matter_types"][data.matter_type]
 
     def file(case: Case) -> None:
@@ -105,6 +75,7 @@ def aid_open(data: AidApplyIn, *, actor: Person | None, origin: Case | None = No
         address=text_clean(data.address, _("地址"), required=False, limit=255), origin=origin, policy_code=POLICY,
         category=f"legal_aid.{data.matter_type}", urgency=Urgency.URGENT if green else Urgency.NORMAL, now=now, after=file, notify=notify,
         data={"matter_type": data.matter_type, "exemption": data.exemption, "green_channel": green,
+              "text": _("法律援助申请"),
               **({"note": note[:500]} if note else {})},
     )
 
@@ -286,7 +257,7 @@ def aid_assign(case_id: int, *, actor: Person, lawyer_name: str, lawyer_org: str
 
 def aid_object(case_id: int, *, actor: Person | None, text: str, expected_version: int | None = None,
                now: datetime | None = None) -> Case:
-    """异议 against a refusal (art. 49): decided by the justice bureau within 5 days."""
+    """异议 against a refusal or a termination (art. 49): decided by the justice bureau within 5 days."""
     text = text_clean(text, _("异议内容"))
 
     def record(case: Case, event: CaseEvent) -> None:

@@ -9,7 +9,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from banshi.cases.domain.matters import matter_register
+from banshi.cases.domain.matters import matter_register, opener_check, service_unit, text_clean
 from banshi.cases.enums import CaseType, Channel
 from banshi.cases.models import Case, CaseEvent
 from banshi.cases.workflow import transition
@@ -19,7 +19,6 @@ from banshi.orgs.enums import UnitKind
 from banshi.orgs.models import Person, Unit
 from banshi.services import catalog
 from banshi.services.inputs import MedOpenIn
-from banshi.services.legal_aid import opener_check, service_unit, text_clean
 from banshi.services.models import MediationFile, MediationRoom, MediationSession
 from banshi.sla.services import milestone_extend
 
@@ -75,7 +74,8 @@ def mediation_open(data: MedOpenIn, *, actor: Person | None, origin: Case | None
         KIND, intake_unit=unit, lead_unit=unit, actor=actor, content=facts, title=_("调解申请：%(d)s") % {"d": dispute},
         channel=data.channel, type=CaseType.HELP, citizen_name=applicant["name"], citizen_phone=applicant["phone"],
         address=text_clean(data.address, _("地点"), required=False, limit=255), origin=origin, policy_code=POLICY,
-        category=f"mediation.{data.dispute_type}", now=now, after=file, notify=notify, data={"source": data.source, "dispute_type": data.dispute_type},
+        category=f"mediation.{data.dispute_type}", now=now, after=file, notify=notify,
+        data={"source": data.source, "dispute_type": data.dispute_type, "text": _("调解申请")},
     )
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from dataclasses import field as dc_field
 from typing import Any
 
 from django.contrib import messages
@@ -11,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from banshi.cases.actions import action_for
 from banshi.cases.enums import (
     LinkKind,
     Satisfaction,
@@ -23,7 +26,7 @@ from banshi.cases.queries.clock import WAITING_STATES, clock_read, milestones_cl
 from banshi.cases.queries.desk import DESK_LIMIT, dispatch_desk
 from banshi.cases.queries.personal import citizen_masked, citizen_reveal, may_reveal
 from banshi.cases.queries.supervision import BOARD_LIMIT, board_case, supervision_board
-from banshi.cases.workflow import TABLE, state_label
+from banshi.cases.workflow import TABLE, rule_for, state_label
 from banshi.core.errors import DomainError, InvalidInput, NotFound
 from banshi.notify.models import MessageTemplate
 from banshi.orgs.enums import Role
@@ -32,9 +35,17 @@ from banshi.sla.models import Milestone, MilestoneStatus
 from banshi.sla.policies import DEFAULT_POLICIES
 from banshi.sla.services import due_state
 from banshi.triage.labels import alternative_labels, suggestion_rows
-from banshi.web.actions import action_run, case_ref, form_for
+from banshi.web.actions import CHOICE_KINDS, FormField, action_run, case_ref, field_choices, form_for
 from banshi.web.board import board_rows, desk_rows, pick_options
 from banshi.web.params import is_id
+from banshi.web.service_views import (
+    document_links,
+    event_label,
+    matter_panel,
+    refer_unit_groups,
+    related_panel,
+    rooms_for,
+)
 from banshi.web.views import case_staff_view, client_ip, me, safe_next, scope_units
 
 CLOCK_LABELS = {
@@ -54,6 +65,62 @@ def triage_view(case: Case) -> dict[str, Any]:
             "unit_id": unit_id if isinstance(unit_id, int) else None}
 
 
+@dataclass
+class BoundField:
+    """A form field as the page draws it: the registry's field, with the value to show (what was
+    posted when the action failed, else a helpful default) and its choices."""
+
+    name: str
+    kind: str
+    label: Any
+    required: bool
+    value: Any = ""
+    choices: list[tuple[str, str]] = dc_field(default_factory=list)
+    groups: list[tuple[str, list[Any]]] = dc_field(default_factory=list)
+
+
+def _initial(case: Case, action: str, f: FormField, matter: dict[str, Any] | None, request: HttpRequest) -> Any:
+    """What a field starts with: the 补正 list from the registration page's unticked documents,
+    the exemption the application names, now for a session, the file's mediators …"""
+    from banshi.services import catalog
+
+    m = matter or {}
+    if f.kind == "hardship":
+        return "exempt" if m.get("exemption") else "met"
+    if f.kind == "mediation_mode":
+        return "face_to_face"
+    if f.kind == "agreement_form":
+        return "written"
+    if action == "aid_docs_request" and f.name == "documents":
+        docs = catalog.legal_aid()["documents"]
+        picked = [docs[int(i)] for i in request.GET.getlist("missing") if is_id(i) and int(i) < len(docs)]
+        return "\n".join(dict.fromkeys(picked))
+    if action == "med_session":
+        if f.name == "at":
+            return timezone.localtime().strftime("%Y-%m-%dT%H:%M")
+        if f.name == "mediators":
+            return "\n".join(m.get("mediators") or [])
+        if f.name == "place":
+            return m.get("room") or ""
+    return ""
+
+
+def bound_fields(request: HttpRequest, case: Case, action: str, person: Person, *, posted: dict[str, str],
+                 matter: dict[str, Any] | None) -> list[BoundField]:
+    out = []
+    for f in form_for(case.kind, action):
+        value = posted.get(f.name, "") if posted else _initial(case, action, f, matter, request)
+        b = BoundField(f.name, f.kind, f.label, f.required, value)
+        if f.kind in CHOICE_KINDS:
+            b.choices = field_choices(f.kind)
+        elif f.kind == "mediation_room":
+            b.choices = rooms_for(case)
+        elif f.kind == "unit" and any(g.kind == "matter_kind" for g in form_for(case.kind, action)):
+            b.groups = refer_unit_groups(person)  # 转法律援助/人民调解: the centres and committees
+        out.append(b)
+    return out
+
+
 def case_context(request: HttpRequest, case: Case, *, citizen: dict[str, Any] | None = None,
                  error: str = "", failed_action: str = "") -> dict[str, Any]:
     person = me(request)
@@ -69,8 +136,16 @@ def case_context(request: HttpRequest, case: Case, *, citizen: dict[str, Any] | 
     supervisions = list(Supervision.objects.filter(case=case).select_related("by", "answered_by").order_by("created_at"))
     # Only what can apply now (queries/available.py: the API offers the same, the domain refuses the rest).
     offer = actions_offered(case, person)
-    rules = offer.rules
+    # An action without a form or an endpoint of its own (添加附件: an upload) is not posted from here.
+    rules = [r for r in offer.rules
+             if (entry := action_for(case.kind, r.action)) is not None and (entry.path or entry.form)]
     kinds = {f.kind for r in rules for f in form_for(case.kind, r.action)}
+    matter = matter_panel(case)
+    posted_data = {k: str(v) for k, v in request.POST.items()} if failed_action else {}
+    opened = failed_action or ("aid_docs_request" if request.GET.getlist("missing") else "")
+    events = list(case.events.select_related("actor", "actor_unit").order_by("at", "id"))
+    for e in events:
+        e.label = event_label(case.kind, e.action)  # type: ignore[attr-defined]
     handlers: list[Person] = []
     if "handler" in kinds and case.lead_unit_id:
         handlers = list(Person.objects.filter(unit_id=case.lead_unit_id, is_active=True,
@@ -78,9 +153,13 @@ def case_context(request: HttpRequest, case: Case, *, citizen: dict[str, Any] | 
     return {
         "case": case,
         "state_label": state_label(case.state),
+        "kind_label": case.get_kind_display(),
+        "matter": matter,
+        "related": related_panel(case),
+        "documents": document_links(case),
         "citizen": citizen or citizen_masked(case),
         "may_reveal": may_reveal(person, case),
-        "events": list(case.events.select_related("actor", "actor_unit").order_by("at", "id")),
+        "events": events,
         "clocks": clocks,
         "clock": milestones_clock(milestones, now,
                                   waiting_since=case.received_at if case.state in WAITING_STATES else None),
@@ -94,7 +173,9 @@ def case_context(request: HttpRequest, case: Case, *, citizen: dict[str, Any] | 
         "follow_ups": list(case.follow_ups.select_related("by").order_by("at")),
         "co_units": list(case.co_units.select_related("unit")),
         "triage": triage_view(case),
-        "actions": [{"rule": r, "fields": form_for(case.kind, r.action)} for r in rules],
+        "actions": [{"rule": r, "fields": bound_fields(request, case, r.action, person, matter=matter,
+                                                       posted=posted_data if failed_action == r.action else {})}
+                    for r in rules],
         "units": scope_units(person) if kinds & {"unit"} else [],
         "periods": extension_periods(case) if "period" in kinds else [],
         "handlers": handlers,
@@ -104,6 +185,7 @@ def case_context(request: HttpRequest, case: Case, *, citizen: dict[str, Any] | 
         "templates": list(MessageTemplate.objects.order_by("code")) if kinds & {"textarea"} else [],
         "error": error,
         "failed_action": failed_action,
+        "opened_action": opened,
         "posted": request.POST if failed_action else {},
     }
 
@@ -143,7 +225,7 @@ def case_act(request: HttpRequest, case_id: int, action: str) -> HttpResponse:
         case = case_get_for(person, case_id)
         ctx = case_context(request, case, error=exc.message, failed_action=action)
         return render(request, "web/case.html", ctx, status=exc.status)
-    rule = TABLE.get(action)
+    rule = rule_for(case.kind, action)
     messages.success(request, _("已完成“%(label)s”。当前状态：%(state)s") % {
         "label": rule.label if rule else action, "state": state_label(done.state)})
     return redirect(safe_next(request, f"/cases/{case_id}/"))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from banshi.web import admin_views, case_views, console_views, stats_views, views
+from banshi.web import admin_views, case_views, console_views, service_views, stats_views, views
 
 app_name = "web"
 
@@ -25,6 +25,12 @@ urlpatterns = [
     path("cases/<int:case_id>/reveal", case_views.case_reveal, name="case_reveal"),
     path("cases/<int:case_id>/act/<slug:action>", case_views.case_act, name="case_act"),
     path("cases/<int:case_id>/attachments/<int:attachment_id>", case_views.attachment, name="attachment"),
+    path("cases/<int:case_id>/documents/<slug:doc>", service_views.case_document, name="case_document"),
+    path("cases/<int:case_id>/documents/<slug:doc>.html", service_views.case_document, name="case_document_html"),
+    path("cases/<int:case_id>/documents/<slug:doc>.pdf", service_views.case_document, {"fmt": "pdf"},
+         name="case_document_pdf"),
+    path("services/legal-aid/new", service_views.legal_aid_new, name="legal_aid_new"),
+    path("services/mediation/new", service_views.mediation_new, name="mediation_new"),
     path("stats/", stats_views.dashboard, name="stats"),
     path("stats/ranking/", stats_views.ranking_page, name="stats_ranking"),
     path("stats/ranking/export.csv", stats_views.ranking_csv, name="stats_ranking_csv"),

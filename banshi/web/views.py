@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from banshi.cases.domain.lifecycle import case_dispatch, case_sign
-from banshi.cases.enums import CaseType, Channel
+from banshi.cases.enums import CaseType, Channel, Kind
 from banshi.cases.models import Case
 from banshi.cases.queries.cases import (
     QUEUES,
@@ -136,10 +136,13 @@ def home(request: HttpRequest) -> HttpResponse:
     person = me(request)
     if person.role == Role.ADMIN or person.unit is None:
         return render(request, "web/home_admin.html", {})
+    from banshi.web.service_views import service_sections
+
     names = ROLE_QUEUES.get(person.role, tuple(QUEUES))
     counts = queue_counts_for(person, names)
     queues = [(q, QUEUES[q], counts[q]) for q in names]
-    return render(request, "web/home.html", {"queues": queues})
+    # Staff of a legal-aid centre, a mediation committee or a 司法所: their open matters by state.
+    return render(request, "web/home.html", {"queues": queues, "services": service_sections(person)})
 
 
 # -- queues --------------------------------------------------------------------------------------
@@ -169,6 +172,7 @@ def filters_from(request: HttpRequest) -> CaseFilters:
     drill = drill_filters(g)
     base: dict[str, Any] = dict(
         queue=g.get("queue") or None,
+        kind=g.get("kind") or None,
         state=[s for s in g.getlist("state") if s] or None,
         type=g.get("type") or None,
         channel=g.get("channel") or None,
@@ -233,6 +237,32 @@ class CappedPaginator(Paginator):
         return Page([rows[i] for i in ids if i in rows], number, self)
 
 
+def _queue_label(filters: CaseFilters) -> Any:
+    """The list's title: the queue, else the kind of matter (法律援助 …), with the state chosen."""
+    from banshi.cases.workflow import state_label
+
+    label = QUEUES.get(filters.queue or "") or (Kind(filters.kind).label if filters.kind in Kind.values
+                                                else _("全部诉求"))
+    if filters.state and len(filters.state) == 1:
+        return f"{label} · {state_label(filters.state[0])}"
+    return label
+
+
+def _kind_choices() -> list[tuple[str, str]]:
+    """The kinds of matter that have a workflow (群众诉求, 法律援助, 人民调解 …)."""
+    from banshi.cases.workflow import definitions
+
+    return [(d.kind, str(d.label)) for d in definitions()]
+
+
+def _state_groups(kind: str | None) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The state picker: each kind's states under its name (only the chosen kind's when one is)."""
+    from banshi.cases.workflow import definitions
+
+    return [(str(d.label), [(s, d.state_label(s)) for s in d.states.values])
+            for d in definitions() if not kind or d.kind == kind]
+
+
 @case_staff_view
 def queue(request: HttpRequest) -> HttpResponse:
     person = me(request)
@@ -251,8 +281,10 @@ def queue(request: HttpRequest) -> HttpResponse:
         "list_cap": WEB_LIST_CAP,
         "filters": filters,
         "query": params.urlencode(),
-        "queue_label": QUEUES.get(filters.queue or "", _("全部诉求")),
+        "queue_label": _queue_label(filters),
         "queues": QUEUES,
+        "kinds": _kind_choices(),
+        "state_groups": _state_groups(filters.kind),
         "types": CaseType.choices,
         "channels": Channel.choices,
         "dues": [("overdue", _("已超时")), ("due_soon", _("即将超时")), ("on_time", _("未超时"))],

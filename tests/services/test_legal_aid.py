@@ -181,3 +181,23 @@ def test_a_referral_reads_the_matter_and_the_green_channel_from_the_demand(world
     f = LegalAidFile.objects.get(case__origin=demand)
     assert (f.matter_type, f.exemption, f.green_channel) == (matter, exemption, bool(exemption))
     assert CaseEvent.objects.get(case=f.case, action="aid_apply").data["note"] == "转法援"
+
+
+@pytest.mark.django_db
+def test_the_green_channel_is_for_wages_and_work_injuries_only(world: World, svc: ServiceUnits) -> None:
+    with pytest.raises(InvalidInput, match="绿色通道只适用于"):
+        apply(svc, when=datetime(2026, 11, 2, 9, tzinfo=SH), exemption="migrant_workers", matter="maintenance")
+    case = apply(svc, when=datetime(2026, 11, 2, 9, tzinfo=SH), exemption="migrant_workers", matter="injury")
+    sms = OutboxMessage.objects.get(case_id=case.pk, template="matter_receipt")
+    assert sms.payload["text"] == "法律援助申请"  # the receipt names the matter, not a 诉求
+
+
+@pytest.mark.django_db
+def test_an_objection_to_a_termination(world: World, svc: ServiceUnits) -> None:
+    t0 = datetime(2026, 11, 2, 9, tzinfo=SH)
+    case = apply(svc, when=t0)
+    aid.aid_grant(case.pk, actor=svc.aid_leader, now=t0)
+    aid.aid_assign(case.pk, actor=svc.aid_leader, lawyer_name="李律师", now=t0)
+    aid.aid_terminate(case.pk, actor=svc.aid_leader, reason_code="no_longer_eligible", reason="已有固定收入。", now=t0)
+    objected = aid.aid_object(case.pk, actor=svc.aid_handler, text="收入仅为临时工资，不足以请律师。", now=t0 + timedelta(days=1))
+    assert objected.state == AidState.OBJECTION  # art. 49 covers a termination too

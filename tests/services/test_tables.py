@@ -29,6 +29,7 @@ AID_MOVES = {
     ("aid_docs", "aid_advance", "aid_serving"),
     ("aid_granted", "aid_assign", "aid_serving"),
     ("aid_refused", "aid_object", "aid_objection"),
+    ("aid_ended", "aid_object", "aid_objection"),
     ("aid_objection", "aid_objection_uphold", "aid_granted"),
     ("aid_objection", "aid_objection_dismiss", "aid_closed"),
     ("aid_serving", "aid_terminate", "aid_ended"),
@@ -39,7 +40,7 @@ AID_MOVES = {
 AID_OPEN = {"aid_review", "aid_docs", "aid_granted", "aid_objection", "aid_serving"}
 AID_LOOPS = {
     "supervise": AID_OPEN, "escalate": AID_OPEN, "supervise_answer": AID_OPEN,
-    "comment": AID_OPEN | {"aid_refused"}, "attach": AID_OPEN | {"aid_refused"},
+    "comment": AID_OPEN | {"aid_refused", "aid_ended"}, "attach": AID_OPEN | {"aid_refused", "aid_ended"},
     "sla_warning": AID_OPEN, "sla_breach": AID_OPEN,
 }
 MED_MOVES = {

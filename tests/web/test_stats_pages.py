@@ -132,7 +132,7 @@ def test_dashboard_figures_for_a_supervisor(world: World, town: dict[str, Any]) 
     for label in ("受理量", "派单量", "办结量", "按时办结率", "超期件数", "退单量", "延期量", "督办量", "重办率",
                   "平均办理时长", "响应率", "解决率", "满意率", "综合得分"):
         assert f'<h3 class="kpi-label">{label}</h3>' in body, label
-    assert "登记的诉求件数，按受理时间（北京时间）计日" in body
+    assert "登记的群众诉求件数，按受理时间（北京时间）计日" in body
     assert body.count("常见公开口径，非官方标准") >= 4
     # The charts' data: labelled in Chinese, the hot categories by name.
     charts = data["charts"]

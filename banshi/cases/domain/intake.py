@@ -204,6 +204,9 @@ def case_register(
             event = record_registration(
                 case, actor, {"channel": data.channel, "backdated": case.backdated}, now, notify=notify
             )
+            from banshi.cases.domain.matters import registered_hooks_run
+
+            registered_hooks_run(case)  # in the same transaction: a crisis matter exists with its demand
             if link_duplicates:
                 # Near-duplicates are linked by the worker after commit (scoring is CPU work that
                 # does not belong on the operator's request).

@@ -19,14 +19,32 @@ from banshi.cases.domain.intake import tracking_code_new
 from banshi.cases.enums import CaseType, Channel, Kind
 from banshi.cases.models import Case
 from banshi.cases.workflow import definition_for, record_registration, transition
-from banshi.core.errors import InvalidInput, NotFound
+from banshi.core.errors import InvalidInput, NotFound, PermissionDenied
+from banshi.orgs.enums import Role
 from banshi.orgs.models import Person, Unit
+from banshi.orgs.scoping import sees_region, unit_within
 from banshi.sla.services import policy_by_code
 
 # kind → opener(origin demand, *, actor, unit, note, now) → the new matter (in the caller's transaction)
 Opener = Callable[..., Case]
 _OPENERS: dict[str, Opener] = {}
-NUMBER_PREFIX: dict[str, str] = {"demand": "BS", "legal_aid": "FY", "mediation": "TJ"}
+MATTER_MAX_TEXT = 5000
+NUMBER_PREFIX: dict[str, str] = {"demand": "BS", "legal_aid": "FY", "mediation": "TJ", "notary": "GZ",
+                                  "judicial_aid": "JZ", "psych": "XL", "crisis": "WJ"}
+# Called with every newly registered demand inside its transaction (e.g. a self-harm demand opens
+# a crisis-intervention matter at once: banshi/psych). Filled by the apps above cases at start-up.
+RegisteredHook = Callable[[Case], None]
+_REGISTERED_HOOKS: list[RegisteredHook] = []
+
+
+def registered_hook_add(hook: RegisteredHook) -> None:
+    if hook not in _REGISTERED_HOOKS:
+        _REGISTERED_HOOKS.append(hook)
+
+
+def registered_hooks_run(case: Case) -> None:
+    for hook in _REGISTERED_HOOKS:
+        hook(case)
 
 
 def opener_register(kind: str, opener: Opener) -> None:
@@ -35,6 +53,37 @@ def opener_register(kind: str, opener: Opener) -> None:
 
 def referral_kinds() -> list[str]:
     return [k for k in Kind.values if k in _OPENERS]
+
+
+def text_clean(value: str | None, what: str, *, required: bool = True, limit: int = MATTER_MAX_TEXT) -> str:
+    text = (value or "").replace("\x00", "").strip()
+    if required and not text:
+        raise InvalidInput(_("%(what)s不能为空。") % {"what": what}, code="text_required")
+    if len(text) > limit:
+        raise InvalidInput(_("%(what)s不能超过%(n)d字。") % {"what": what, "n": limit}, code="text_too_long")
+    return text
+
+
+def service_unit(unit_id: int, kinds: tuple[str, ...], what: str) -> Unit:
+    unit = Unit.objects.filter(pk=unit_id, is_active=True).first()
+    if unit is None or unit.kind not in kinds:
+        raise InvalidInput(_("请选择%(what)s。") % {"what": what}, code="invalid_unit")
+    return unit
+
+
+def opener_check(actor: Person | None, unit: Unit, origin: Case | None) -> None:
+    """Who may open a matter at a unit directly: its own staff (or a parent unit's), or a supervisor
+    of its region. From a demand, the demand's `refer` rule has decided; from the portal there is no
+    actor."""
+    if actor is None or origin is not None:
+        return
+    if not actor.is_active or actor.role == Role.ADMIN:
+        raise PermissionDenied(_("您无权在该单位登记。"), code="action_forbidden")
+    if unit_within(actor, unit.pk):
+        return
+    if sees_region(actor) and actor.unit is not None and unit.region.path.startswith(actor.unit.region.path):
+        return
+    raise PermissionDenied(_("您无权在该单位登记。"), code="action_forbidden")
 
 
 def matter_register(

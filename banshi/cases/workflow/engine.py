@@ -63,6 +63,11 @@ MEASURES: dict[str, Any] = {
     "refused": gettext_lazy("决定不予法律援助"),
     "mediated": gettext_lazy("调解结束（达成协议或调解不成）"),
     "agreed": gettext_lazy("达成调解协议"),
+    "booked": gettext_lazy("预约（公证、心理咨询）"),
+    "issued": gettext_lazy("出具公证书"),
+    "paid": gettext_lazy("发放司法救助金"),
+    "counselled": gettext_lazy("心理咨询（一次会谈）"),
+    "intervened": gettext_lazy("危机干预首次接触"),
 }
 
 

@@ -15,6 +15,7 @@ from banshi.cases.actions import FormField, act, actions_register, keep, textare
 from banshi.cases.domain.matters import opener_register
 from banshi.cases.inputs import ReasonIn, TextIn, Versioned
 from banshi.cases.workflow.engine import Definition, Scope, definition_register, rule_make
+from banshi.cases.workflow.shared import deadline_rules, shared_entries
 from banshi.orgs.enums import Role
 from banshi.services import legal_aid as aid
 from banshi.services.enums import AidState
@@ -26,13 +27,12 @@ from banshi.services.inputs import (
     AidGrantIn,
     AidTerminateIn,
 )
-from banshi.services.workflow.common import deadline_rules, shared_entries
 from banshi.sla.services import ClockEffect
 
 S = AidState
 OPEN = frozenset({S.REVIEW, S.DOCS, S.GRANTED, S.OBJECTION, S.SERVING})
-NOTES = OPEN | {S.REFUSED}
-TERMINAL = frozenset({S.CLOSED, S.ENDED, S.WITHDRAWN})
+NOTES = OPEN | {S.REFUSED, S.ENDED}
+TERMINAL = frozenset({S.CLOSED, S.WITHDRAWN})
 HANDLER = (Role.HANDLER, Scope.LEAD)
 LEADER = (Role.LEADER, Scope.LEAD)
 SUPERVISOR = (Role.SUPERVISOR, Scope.REGION)
@@ -46,7 +46,7 @@ class ObjectionDecisionIn(Versioned):
 
 REGISTER_RULE = rule_make(
     "aid_apply", "法律援助申请", (), S.REVIEW, (Role.OPERATOR, Scope.INTAKE), HANDLER, LEADER, system=True,
-    clock=ClockEffect(from_receipt=True), measures={"applied"}, notice="receipt", citizen="已收到法律援助申请",
+    clock=ClockEffect(from_receipt=True), measures={"applied"}, notice="matter_receipt", citizen="已收到法律援助申请",
 )
 LAWYER = (FormField("lawyer_name", "text", gettext_lazy("法律援助人员")),
           FormField("lawyer_org", "text", gettext_lazy("所在律师事务所或机构（可选）"), required=False))
@@ -80,7 +80,7 @@ ACTIONS = (
     A("aid_assign", "指派法律援助人员", {S.GRANTED}, S.SERVING, LEADER, HANDLER, notice="aid_decision",
       citizen="已指派法律援助人员", run=aid.aid_assign, input=AidAssignIn,
       api=("aid/assign", "指派 assign a lawyer or legal-aid worker (within 3 days of granting)"), form=LAWYER),
-    A("aid_object", "提出异议", {S.REFUSED}, S.OBJECTION, HANDLER, LEADER, SUPERVISOR, system=True,
+    A("aid_object", "提出异议", {S.REFUSED, S.ENDED}, S.OBJECTION, HANDLER, LEADER, SUPERVISOR, system=True,
       citizen="异议审查中", run=aid.aid_object, input=TextIn,
       api=("aid/objection", "异议 the applicant objects to the refusal (art. 49)"), form=(textarea("text", "异议内容"),)),
     A("aid_objection_uphold", "异议成立，给予援助", {S.OBJECTION}, S.GRANTED, SUPERVISOR, LEADER, needs_reason=True,
@@ -116,7 +116,7 @@ LEGAL_AID = definition_register(Definition(
     rules=tuple(a.rule for a in ACTIONS + SHARED) + SYSTEM_RULES,
     open_states=OPEN,
     terminal_states=TERMINAL,
-    closed_states=TERMINAL | {S.REFUSED},
+    closed_states=TERMINAL | {S.REFUSED, S.ENDED},
     answered_states=frozenset({S.GRANTED, S.REFUSED, S.SERVING, S.OBJECTION}) | TERMINAL,
     register=REGISTER_RULE,
 ))

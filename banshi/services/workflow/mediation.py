@@ -15,6 +15,7 @@ from banshi.cases.actions import FormField, act, actions_register, keep, textare
 from banshi.cases.domain.matters import opener_register
 from banshi.cases.inputs import ReasonIn
 from banshi.cases.workflow.engine import Definition, Scope, definition_register, rule_make
+from banshi.cases.workflow.shared import deadline_rules, shared_entries
 from banshi.orgs.enums import Role
 from banshi.services import mediation as med
 from banshi.services.enums import MedState
@@ -26,7 +27,6 @@ from banshi.services.inputs import (
     MedPerformanceIn,
     MedSessionIn,
 )
-from banshi.services.workflow.common import deadline_rules, shared_entries
 from banshi.sla.services import ClockEffect
 
 S = MedState
@@ -40,7 +40,7 @@ A = act
 
 REGISTER_RULE = rule_make(
     "med_apply", "调解申请", (), S.RECEIVED, (Role.OPERATOR, Scope.INTAKE), HANDLER, LEADER, system=True,
-    clock=ClockEffect(from_receipt=True), measures={"applied"}, notice="receipt", citizen="已收到调解申请",
+    clock=ClockEffect(from_receipt=True), measures={"applied"}, notice="matter_receipt", citizen="已收到调解申请",
 )
 
 ACTIONS = (

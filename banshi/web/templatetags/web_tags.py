@@ -4,19 +4,22 @@ from __future__ import annotations
 
 from django import template
 
-from banshi.cases.workflow import DEMAND, TABLE, state_label
+from banshi.cases.workflow import definitions, state_label
 
 register = template.Library()
 
 
 @register.filter
 def action_label(action: str) -> str:
-    """The Chinese label of an event's action (registration, the sweep's events and every rule are
-    in the definition)."""
-    if action == DEMAND.register.action:
-        return str(DEMAND.register.label)
-    rule = TABLE.get(action)
-    return str(rule.label) if rule else action
+    """The Chinese label of an event's action, from whichever kind's definition has it (registration,
+    the sweep's events and every rule are in the definitions; shared actions have one label)."""
+    for d in definitions():
+        if action == d.register.action:
+            return str(d.register.label)
+        rule = d.table.get(action)
+        if rule is not None:
+            return str(rule.label)
+    return action
 
 
 @register.filter

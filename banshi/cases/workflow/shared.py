@@ -1,4 +1,4 @@
-"""What every specialised matter shares with the demand: supervision, notes, attachments (the
+"""What every specialised matter (banshi/services, notary, judicial_aid, psych) shares with the demand: supervision, notes, attachments (the
 demand's entries, from this kind's states) and the deadline sweep's two passive rules."""
 
 from __future__ import annotations
