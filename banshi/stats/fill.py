@@ -20,7 +20,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, Exists, Max, Min, OuterRef
+from django.db.models import Count, Max, Min
 from django.utils import timezone
 
 from banshi.cases.models import Case, CaseEvent, FollowUp
@@ -131,11 +131,16 @@ def _fill_counts(day: date, agencies: dict[int, str]) -> _Day:
             acc.add("aid_amount", acc.dims(unit_id, path, agency, kind, channel, type_, category), amount)
 
     # 回访: what the citizen said, toward the unit the event counted for (the lead at that moment).
-    rated = (CaseEvent.objects.filter(at__gte=start, at__lt=end, action__in=list(by_measure.get("followups", ())))
-             .values_list("case_id", "at", "unit_id", *CASE_DIMS).order_by())
-    said = {(c, a): (r, ct, rs) for c, a, r, ct, rs in FollowUp.objects.filter(at__gte=start, at__lt=end)
-            .values_list("case_id", "at", "rating", "contacted", "resolved").order_by().iterator(chunk_size=5000)}
-    for case_id, at, unit_id, path, agency, kind, channel, type_, category in rated.iterator(chunk_size=5000):
+    rated = list(CaseEvent.objects.filter(at__gte=start, at__lt=end, action__in=list(by_measure.get("followups", ())))
+                 .values_list("case_id", "at", "unit_id", *CASE_DIMS).order_by())
+    # The follow-ups of those cases, read by case (the foreign-key index), matched on the event's time.
+    said: dict[tuple[int, datetime], tuple[int, bool, bool]] = {}
+    case_ids = sorted({row[0] for row in rated})
+    for i in range(0, len(case_ids), 2000):
+        for c, a, r, ct, rs in (FollowUp.objects.filter(case_id__in=case_ids[i:i + 2000], at__gte=start, at__lt=end)
+                                .values_list("case_id", "at", "rating", "contacted", "resolved").order_by()):
+            said[(c, a)] = (r, ct, rs)
+    for case_id, at, unit_id, path, agency, kind, channel, type_, category in rated:
         answer = said.get((case_id, at))
         if answer is None:
             continue
@@ -149,15 +154,19 @@ def _fill_counts(day: date, agencies: dict[int, str]) -> _Day:
     return acc
 
 
-def _late_rows(start: datetime, end: datetime, actions: set[str]) -> Iterable[tuple[Any, ...]]:
+def _late_rows(start: datetime, end: datetime, actions: set[str]) -> list[tuple[Any, ...]]:
     """The day's events of these actions with their dimensions, times, and whether a deadline was
-    met late at that very event."""
+    met late at that very event (the milestones are read by case, on the foreign-key index)."""
     if not actions:
-        return iter(())
-    late = Exists(Milestone.objects.filter(case_id=OuterRef("case_id"), met_at=OuterRef("at"),
-                                           status=MilestoneStatus.MET_LATE))
-    return (CaseEvent.objects.filter(at__gte=start, at__lt=end, action__in=list(actions)).annotate(late=late)
-            .values_list("unit_id", *CASE_DIMS, "at", "case__received_at", "late").order_by().iterator(chunk_size=5000))
+        return []
+    rows = list(CaseEvent.objects.filter(at__gte=start, at__lt=end, action__in=list(actions))
+                .values_list("case_id", "unit_id", *CASE_DIMS, "at", "case__received_at").order_by())
+    late: set[tuple[int, Any]] = set()
+    case_ids = sorted({r[0] for r in rows})
+    for i in range(0, len(case_ids), 2000):
+        late.update(Milestone.objects.filter(case_id__in=case_ids[i:i + 2000], status=MilestoneStatus.MET_LATE,
+                                             met_at__gte=start, met_at__lt=end).values_list("case_id", "met_at"))
+    return [(*r[1:], (r[0], r[-2]) in late) for r in rows]
 
 
 def _yuan(raw: Any) -> int:
