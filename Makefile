@@ -29,7 +29,7 @@ run: $(STAMP)
 
 test: $(DEVSTAMP)
 	$(BIN)/ruff check .
-	$(BIN)/mypy banshi/cases banshi/sla banshi/orgs banshi/core banshi/notify banshi/triage banshi/stats banshi/services
+	$(BIN)/mypy banshi/cases banshi/sla banshi/orgs banshi/core banshi/notify banshi/triage banshi/stats banshi/services banshi/notary banshi/judicial_aid banshi/psych
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/python -m pytest -q -n 2 tests
 	@if $(BIN)/python -c "import psycopg,sys; psycopg.connect('$(or $(PG_TEST_URL),postgresql://postgres@127.0.0.1:5432/postgres)', connect_timeout=3).close()" 2>/dev/null; then \

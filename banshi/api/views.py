@@ -23,6 +23,7 @@ from banshi.api.stats import router as stats_router
 from banshi.cases.actions import Action, api_endpoints
 from banshi.cases.domain import lifecycle as life
 from banshi.cases.domain.intake import case_register
+from banshi.cases.domain.matters import events_data_for
 from banshi.cases.models import Case, CaseEvent
 from banshi.cases.queries.available import actions_available
 from banshi.cases.queries.cases import LIST_COUNT_CAP, CaseFilters, capped_count, case_get_for, case_list_for
@@ -30,8 +31,10 @@ from banshi.cases.queries.personal import citizen_masked, citizen_reveal
 from banshi.cases.registration import VIA_STAFF
 from banshi.cases.workflow import definitions, state_label
 from banshi.core.errors import DomainError, InvalidInput
+from banshi.notary.files import notary_file
 from banshi.orgs.auth import api_token_issue, api_token_person, person_sign_in
 from banshi.orgs.models import Person, Unit
+from banshi.psych.files import psych_matter_file
 from banshi.services.files import matter_file, related_matters
 from banshi.sla.models import Milestone
 from banshi.sla.periods import compute_due, parse_period
@@ -134,7 +137,9 @@ def case_detail_out(case: Case, person: Person) -> dict[str, Any]:
     out["allowed_actions"] = [
         {"action": r.action, "label": str(r.label), "needs_reason": r.needs_reason} for r in actions_available(case, person)
     ]
-    out["file"] = matter_file(case)
+    # A judicial-aid file (amounts, circumstances) is read only through its own endpoint, which applies
+    # the access rule and logs each view: /api/v1/judicial-aid/{id}/file.
+    out["file"] = matter_file(case) or notary_file(case) or psych_matter_file(case)
     out["related"] = related_matters(case)
     return out
 
@@ -222,12 +227,15 @@ def case_detail(request: HttpRequest, case_id: int) -> dict[str, Any]:
 
 @router.get("/{case_id}/events", response={200: list[s.EventOut], 404: s.ErrorOut})
 def case_events(request: HttpRequest, case_id: int) -> list[dict[str, Any]]:
-    case = case_get_for(_me(request), case_id)
+    person = _me(request)
+    case = case_get_for(person, case_id)
+    events = list(CaseEvent.objects.filter(case=case).select_related("actor").order_by("at", "id"))
+    datas = events_data_for(person, case, [e.data for e in events], ip=_ip(request))  # each kind's access rule
     return [
         {"id": e.pk, "action": e.action, "from_state": e.from_state, "to_state": e.to_state,
          "actor": str(e.actor) if e.actor else None, "actor_role": e.actor_role, "at": _local(e.at),
-         "reason": e.reason, "data": e.data}
-        for e in CaseEvent.objects.filter(case=case).select_related("actor").order_by("at", "id")
+         "reason": e.reason, "data": data}
+        for e, data in zip(events, datas, strict=True)
     ]
 
 

@@ -93,6 +93,6 @@ class EscalateIn(Versioned):
 
 
 class ReferIn(Versioned):
-    kind: str = Field(description="legal_aid 法律援助 | mediation 人民调解")
-    unit_id: int = Field(ge=1, le=2**62, description="the legal-aid centre or mediation committee")
+    kind: str = Field(description="legal_aid 法律援助 | mediation 人民调解 | judicial_aid 司法救助 (see referral_kinds)")
+    unit_id: int = Field(ge=1, le=2**62, description="the unit that takes the matter (centre, committee, court …)")
     note: str = ""

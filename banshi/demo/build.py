@@ -20,7 +20,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Max
 from django.utils import timezone
 
 from banshi.cases.enums import Kind, State
@@ -30,14 +30,39 @@ from banshi.demo.dataset import DemoData, demo_data
 from banshi.demo.knowledge import knowledge_build
 from banshi.demo.services import services_build, services_check, services_data
 from banshi.demo.world import DemoResult, world_build
+from banshi.orgs.models import Unit
 
 DEFAULT_CASES = 3000
 BATCH = 150
 
 
+def other_matters_build(rng: random.Random, now: datetime) -> dict[str, int]:
+    """The notary offices' slots and bookings, judicial aid at the deciding organs, and (when its app
+    provides one) psychological services: every state of each kind."""
+    import importlib
+
+    units = list(Unit.objects.filter(is_active=True))
+    out: dict[str, int] = {}
+    for app, pick in (("notary", lambda u: u.kind == "notary"), ("judicial_aid", lambda u: True),
+                      ("psych", lambda u: True)):
+        try:
+            module = importlib.import_module(f"banshi.{app}.demo")
+        except ImportError:
+            continue
+        extra: dict[str, object] = {}
+        if app == "psych":  # its counsellors get demo accounts
+            from django.contrib.auth.hashers import make_password
+
+            from banshi.demo.world import DEMO_PASSWORD
+
+            extra["password_hash"] = make_password(DEMO_PASSWORD)
+        out[app] = module.demo_generate(rng, now, [u for u in units if pick(u)], **extra)
+    return out
+
+
 def demo_build(*, seed: int = 42, cases: int = DEFAULT_CASES, now: datetime | None = None,
                progress: Callable[[int, int], None] | None = None, data: DemoData | None = None,
-               services: int | None = 0) -> DemoResult:
+               services: int | None = 0, other_kinds: bool = True) -> DemoResult:
     """Build the demo world and `cases` cases. Same seed, data and now → same contents and states.
 
     `services`: how many legal-aid and how many mediation files (at least one in every state of each
@@ -92,6 +117,11 @@ def demo_build(*, seed: int = 42, cases: int = DEFAULT_CASES, now: datetime | No
     matters: list[int] = []
     if services and service_data is not None:
         matters = services_build(rng, worlds, services, now, result, data, service_data, ids)
+        # 公证, 司法救助 and 心理服务: each kind's own demo (its data in that app's data/demo.yaml).
+        if other_kinds:
+            before = Case.objects.aggregate(m=Max("id"))["m"] or 0
+            result.other_matters = other_matters_build(rng, now)
+            matters += list(Case.objects.filter(pk__gt=before).values_list("pk", flat=True))
     with transaction.atomic():
         # Messages of the past were delivered at the time; the worker should not send them now.
         OutboxMessage.objects.filter(case__pk__range=span, status=OutboxStatus.PENDING).update(

@@ -102,6 +102,7 @@ class DemoResult:
     # the specialised matters (services.py): files by state, how many came from a demand, the
     # committees' rooms and mediators added, and the money recovered by the legal-aid files closed
     legal_aid: Counter[str] = field(default_factory=Counter)
+    other_matters: dict[str, int] = field(default_factory=dict)  # 公证, 司法救助, 心理服务: how many each
     mediation: Counter[str] = field(default_factory=Counter)
     referred: int = 0
     rooms: int = 0

@@ -20,13 +20,13 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, Max, Min
+from django.db.models import Count, Max, Min, Sum
 from django.utils import timezone
 
 from banshi.cases.models import Case, CaseEvent, FollowUp
 from banshi.orgs.models import Unit
 from banshi.sla.models import Milestone, MilestoneStatus
-from banshi.stats.measures import actions_by_measure
+from banshi.stats.measures import actions_by_measure, measures
 from banshi.stats.models import DailyCount, Dim, FillState, RollupCount
 
 # (unit_id, region_path, agency, kind, channel, type, category)
@@ -116,19 +116,28 @@ def _fill_counts(day: date, agencies: dict[int, str]) -> _Day:
                 acc.add(late_measure, acc.dims(unit_id, path, agency, kind, channel, type_, category))
             elif on_time_measure:
                 acc.add(on_time_measure, acc.dims(unit_id, path, agency, kind, channel, type_, category))
-    # 绿色通道: legal-aid applications flagged so at registration.
-    green = (CaseEvent.objects.filter(at__gte=start, at__lt=end, action__in=list(by_measure.get("aid_applied", ())),
-                                      data__green_channel=True)
-             .values_list("unit_id", *CASE_DIMS).annotate(n=Count("id")).order_by())
-    for unit_id, path, agency, kind, channel, type_, category, n in green:
-        acc.add("aid_green", acc.dims(unit_id, path, agency, kind, channel, type_, category), n)
-    # 挽回金额: what the legal-aid files recorded at closing (whole yuan).
-    closed = (CaseEvent.objects.filter(at__gte=start, at__lt=end, action__in=list(by_measure.get("aid_closed", ())))
-              .values_list("unit_id", *CASE_DIMS, "data").order_by())
-    for unit_id, path, agency, kind, channel, type_, category, data in closed.iterator(chunk_size=2000):
-        amount = _yuan((data or {}).get("amount_recovered"))
-        if amount:
-            acc.add("aid_amount", acc.dims(unit_id, path, agency, kind, channel, type_, category), amount)
+    # Measures read from what the parent measure's events recorded (measures.yaml `flag` / `sum`):
+    # 绿色通道, video and weekend bookings, certificates on time, amounts recovered or paid (whole yuan).
+    for m in measures().values():
+        if not (m.derived and (m.flag or m.sum)):
+            continue
+        rows = (CaseEvent.objects.filter(at__gte=start, at__lt=end, action__in=list(by_measure.get(m.derived, ())))
+                .values_list("unit_id", *CASE_DIMS, "data").order_by())
+        for unit_id, path, agency, kind, channel, type_, category, data in rows.iterator(chunk_size=2000):
+            data = data or {}
+            n = _yuan(data.get(m.sum)) if m.sum else int(bool(data.get(m.flag)))
+            if n:
+                acc.add(m.name, acc.dims(unit_id, path, agency, kind, channel, type_, category), n)
+
+    # 心灵驿站 group activities: a plain record (no workflow), counted by the day they were held.
+    from banshi.psych.models import GroupActivity
+
+    held = (GroupActivity.objects.filter(held_on=day).values_list("station__unit_id", "station__unit__region__path")
+            .annotate(n=Count("id"), people=Sum("attendance")).order_by())
+    for unit_id, path, n, people in held:
+        dims = acc.dims(unit_id, path or "", "", "psych", "", "", "")
+        acc.add("psych_activities", dims, n)
+        acc.add("psych_attendance", dims, int(people or 0))
 
     # 回访: what the citizen said, toward the unit the event counted for (the lead at that moment).
     rated = list(CaseEvent.objects.filter(at__gte=start, at__lt=end, action__in=list(by_measure.get("followups", ())))

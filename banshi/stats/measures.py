@@ -27,6 +27,8 @@ class Measure:
     derived: str = ""
     kinds: tuple[str, ...] = ()  # only these kinds of matter (empty: every kind)
     actions: tuple[str, ...] = ()  # named actions (besides the tagged ones)
+    flag: str = ""  # count the parent measure's events whose data has this key true
+    sum: str = ""  # sum this key of the parent measure's events' data (whole yuan)
 
 
 @dataclass(frozen=True)
@@ -53,7 +55,8 @@ def _read() -> tuple[dict[str, Measure], RateDefaults]:
             problems.append(f"口径 {name}：须有 tags、actions、source 或 derived 之一")
         measures[str(name)] = Measure(str(name), str(spec["label"]), str(spec["definition"]), tags,
                                       str(spec.get("source") or ""), str(spec.get("derived") or ""),
-                                      tuple(spec.get("kinds") or ()), actions)
+                                      tuple(spec.get("kinds") or ()), actions, str(spec.get("flag") or ""),
+                                      str(spec.get("sum") or ""))
     rates: dict[str, Any] = raw.get("rates") or {}
     weights = rates.get("weights") or {}
     if set(weights) != {"response", "resolution", "satisfaction"}:

@@ -50,7 +50,8 @@ __all__ = ["CHOICE_KINDS", "FormField", "action_run", "case_ref", "field_choices
            "parties_parse"]
 ID_WIDGETS = {"unit", "handler", "rating"}
 CHOICE_KINDS = {"hardship", "aid_termination", "mediation_mode", "mediation_period", "agreement_form",
-                "next_channel", "performance", "matter_kind"}
+                "next_channel", "performance", "matter_kind", "ja_refusal_reason", "ja_payment_method",
+                "notary_delivery", "notary_refusal", "notary_termination"}
 MAX_MONEY = Decimal("999999999999.99")
 MAX_LINES = 50
 MAX_PARTIES = 20
@@ -73,6 +74,15 @@ def field_choices(kind: str) -> list[tuple[str, str]]:
         return list(catalog.mediation()["next_channels"].items())
     if kind == "performance":
         return list(catalog.mediation()["performance"].items())
+    if kind in ("notary_delivery", "notary_refusal", "notary_termination"):
+        from banshi.notary.catalog import choices
+
+        return choices(kind)
+    if kind in ("ja_refusal_reason", "ja_payment_method"):
+        from banshi.judicial_aid.catalog import judicial_aid
+
+        items = judicial_aid()["refusal_reasons" if kind == "ja_refusal_reason" else "payment_methods"]
+        return [(code, str(r["label"])) for code, r in items.items()]
     if kind == "matter_kind":
         return [(k, str(Kind(k).label)) for k in referral_kinds()]
     return []

@@ -97,16 +97,20 @@ def county_of(unit: Unit) -> Region:
 
 
 def refer_unit_groups(person: Person) -> list[tuple[str, list[Unit]]]:
-    """The 转法律援助/人民调解 form's units: the legal-aid centres, and the mediation committees
-    and 司法所, of the viewer's county (their region when that is a city or above)."""
+    """The 转专项服务 form's units: the legal-aid centres, the mediation committees and 司法所, and
+    the courts, procuratorates and police that decide 司法救助, of the viewer's county (their region
+    when that is a city or above)."""
+    from banshi.judicial_aid.domain import DECIDING_KINDS
+
     if person.unit is None:
         return []
     region = county_of(person.unit)
     units = list(Unit.objects.filter(is_active=True, region__path__startswith=region.path,
-                                     kind__in=[*AID_UNITS, *MEDIATION_UNITS]).order_by("path"))
+                                     kind__in=[*AID_UNITS, *MEDIATION_UNITS, *DECIDING_KINDS]).order_by("path"))
     return [(label, [u for u in units if u.kind in kinds]) for label, kinds in (
         (_("法律援助中心（转法律援助）"), AID_UNITS),
         (_("人民调解委员会、司法所（转人民调解）"), MEDIATION_UNITS),
+        (_("人民法院、人民检察院、公安机关（转国家司法救助）"), DECIDING_KINDS),
     ) if any(u.kind in kinds for u in units)]
 
 

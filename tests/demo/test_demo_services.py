@@ -30,7 +30,7 @@ REGISTER = {Kind.LEGAL_AID: "aid_apply", Kind.MEDIATION: "med_apply"}
 def test_a_small_demo_has_every_state_of_both_kinds(db: None) -> None:
     """One build (a few seconds) and every check on it."""
     now = timezone.now()
-    result = demo_build(seed=11, cases=60, now=now, services=9)
+    result = demo_build(seed=11, cases=60, now=now, services=9, other_kinds=False)
     assert result.problems == []
     every_state_has_a_file(result)
     some_matters_come_from_a_demand(result, now)

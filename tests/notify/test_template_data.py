@@ -23,7 +23,7 @@ from banshi.notify.templates import (
 def test_shipped_file_loads_once_into_the_public_names():
     assert load_templates() is load_templates()  # cached
     assert list(DEFAULT_TEXTS) == list(TEMPLATE_NAMES) == [
-        "receipt", "documents_request", "progress_reply", "final_reply", "follow_up", "reopened", "matter_receipt", "aid_docs",
+        "receipt", "documents_request", "progress_reply", "final_reply", "follow_up", "reopened", "matter_receipt", "nt_booked", "nt_reminder", "nt_docs", "nt_result", "aid_docs",
         "aid_decision",
     ]
     assert TEMPLATE_NAMES["receipt"] == "受理回执"

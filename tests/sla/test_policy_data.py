@@ -36,7 +36,7 @@ def test_shipped_file_loads_once_into_the_public_names():
     assert load_policies() is DEFAULT_POLICIES
     assert [p["code"] for p in DEFAULT_POLICIES] == [
         "12345", "emergency", "12309", "xinfang", "legal_aid", "mediation", "notary", "legal_aid_application",
-        "people_mediation"]
+        "people_mediation", "notarization", "judicial_aid", "psych_appointment", "crisis"]
     assert RESULT_ACTIONS == ["reply_approve", "answer"]
     assert SIGN_ACTIONS == ["sign", "return", "transfer"]
     assert CHANNEL_POLICY == {"hotline_12309": "12309"}

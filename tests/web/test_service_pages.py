@@ -112,7 +112,9 @@ def legal_aid_flow(world: World, svc: ServiceUnits, done: set[tuple[str, str]], 
     page = dispatcher.page(demand)
     refer_form = re.search(r'id="action-refer".*?</details>', page.content.decode(), re.S).group(0)  # type: ignore[union-attr]
     assert "海港区法律援助中心" in refer_form and "文化路人民调解委员会" in refer_form and "文化路司法所" in refer_form
-    assert "文化路派出所" not in refer_form  # only the centres and the committees are offered
+    # The centres and committees; police stations only under 司法救助 (they decide judicial aid).
+    assert "建设大街派出所" not in refer_form.split("转国家司法救助")[0]
+    assert "海港区委政法委" not in refer_form
     matter = refer(world, demand, "legal_aid", svc.aid_centre.pk, done)
     assert matter.kind == "legal_aid" and matter.state == "aid_review"
 

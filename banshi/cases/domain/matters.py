@@ -37,6 +37,23 @@ RegisteredHook = Callable[[Case], None]
 _REGISTERED_HOOKS: list[RegisteredHook] = []
 
 
+# kind → fn(person, case, datas, ip=…) → the events' data as this person may see it (e.g. judicial aid
+# masks amounts for anyone outside the deciding unit and logs full views). Filled at start-up.
+EventDataFilter = Callable[..., list[dict[str, Any]]]
+_EVENT_DATA_FILTERS: dict[str, EventDataFilter] = {}
+
+
+def event_data_filter_register(kind: str, fn: EventDataFilter) -> None:
+    _EVENT_DATA_FILTERS[kind] = fn
+
+
+def events_data_for(person: Person, case: Case, datas: list[dict[str, Any]], *, ip: str | None = None
+                    ) -> list[dict[str, Any]]:
+    """The event data of a case's timeline as this person may see it (every kind's own rule)."""
+    fn = _EVENT_DATA_FILTERS.get(case.kind)
+    return fn(person, case, datas, ip=ip) if fn else datas
+
+
 def registered_hook_add(hook: RegisteredHook) -> None:
     if hook not in _REGISTERED_HOOKS:
         _REGISTERED_HOOKS.append(hook)

@@ -186,8 +186,8 @@ ACTIONS: tuple[Action, ...] = (
     A("attach", "添加附件", OPEN_FOR_NOTES, None, OPERATOR_INTAKE, DISPATCHER_INTAKE, HANDLER_LEAD, LEADER_LEAD,
       system=True, run=life.case_attach),
     # 转专项服务: open a legal-aid or mediation matter from the demand (banshi/services/ registers the kinds).
-    A("refer", "转法律援助/人民调解", OPEN, None, OPERATOR_INTAKE, DISPATCHER_INTAKE, HANDLER_LEAD, LEADER_LEAD,
-      SUPERVISOR_REGION, measures={"referred"}, citizen="已转法律援助或人民调解办理",
+    A("refer", "转专项服务", OPEN, None, OPERATOR_INTAKE, DISPATCHER_INTAKE, HANDLER_LEAD, LEADER_LEAD,
+      SUPERVISOR_REGION, measures={"referred"}, citizen="已转专项服务（法律援助、人民调解、司法救助等）办理",
       run=case_refer, input=ReferIn, api=("refer", "转专项服务 open a legal-aid or mediation matter from the demand"),
       form=(FormField("kind", "matter_kind", gettext_lazy("转入事项")), UNIT,
             textarea("note", "说明（可选）", required=False))),

@@ -77,6 +77,9 @@ class Command(BaseCommand):
                 "a": aid, "m": med, "r": r.referred, "rooms": r.rooms, "p": r.mediators, "y": f"{r.recovered:,.2f}"})
             for label, states, counts in ((_("法律援助"), AidState, r.legal_aid), (_("人民调解"), MedState, r.mediation)):
                 out("  " + label + "：" + "，".join(f"{s.label}（{s.value}）{counts.get(s.value, 0)}" for s in states))
+        if r.other_matters:
+            names = {"notary": _("公证"), "judicial_aid": _("司法救助"), "psych": _("心理服务和危机干预")}
+            out(_("其他专项服务：") + "，".join(f"{names.get(k, k)} {v} 件" for k, v in r.other_matters.items()))
         if r.problems:
             self.stderr.write(_("有 %(n)d 个操作未能完成：") % {"n": len(r.problems)})
             for line in r.problems[:20]:

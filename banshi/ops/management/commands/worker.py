@@ -21,6 +21,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **opts: Any) -> None:
         from banshi.cases.sweep import sla_sweep
+        from banshi.notary.domain import no_show_sweep
         from banshi.notify.health import heartbeat_beat
         from banshi.notify.worker import outbox_drain
         from banshi.services.legal_aid import aid_lapse_sweep
@@ -32,6 +33,7 @@ class Command(BaseCommand):
         while not stop["flag"]:
             r = sla_sweep()
             aid_lapse_sweep()  # 法律援助: an unanswered 补正 is treated as withdrawn (art. 43)
+            no_show_sweep()  # 公证: a booking whose slot ended a day ago without the citizen is a no-show
             sent = outbox_drain()
             try:
                 tick = stats_tick()
