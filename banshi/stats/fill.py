@@ -185,12 +185,20 @@ def _yuan(raw: Any) -> int:
         return 0
 
 
-def _rollups(acc: _Day) -> Counter[tuple[str, str, str]]:
-    out: Counter[tuple[str, str, str]] = Counter()
+def county_path(path: str) -> str:
+    """A region path cut at the county (区县) level: the codes of six digits."""
+    return "".join(f"{code}/" for code in path.split("/") if len(code) == 6)
+
+
+def _rollups(acc: _Day) -> Counter[tuple[str, str, str, str]]:
+    """(measure, dim, key, area) → count: over the whole register (area "") and per county."""
+    out: Counter[tuple[str, str, str, str]] = Counter()
     for (measure, dims), n in acc.counts.items():
-        out[(measure, Dim.ALL, "")] += n
-        for dim, key in zip(ROLLUP_DIMS, (str(dims[0]), *dims[1:]), strict=True):
-            out[(measure, dim, key)] += n
+        county = county_path(dims[1])
+        for area in ("", county) if county else ("",):
+            out[(measure, Dim.ALL, "", area)] += n
+            for dim, key in zip(ROLLUP_DIMS, (str(dims[0]), *dims[1:]), strict=True):
+                out[(measure, dim, key, area)] += n
     return out
 
 
@@ -207,7 +215,8 @@ def fill_day(day: date, agencies: dict[int, str] | None = None) -> int:
     )
     rollups = _rollups(acc)
     RollupCount.objects.bulk_create(
-        (RollupCount(day=day, measure=m, dim=dim, key=key, value=n) for (m, dim, key), n in rollups.items() if n),
+        (RollupCount(day=day, measure=m, dim=dim, key=key, area=area, value=n)
+         for (m, dim, key, area), n in rollups.items() if n),
         batch_size=2000,
     )
     return len(acc.counts) + len(rollups)

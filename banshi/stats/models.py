@@ -53,10 +53,16 @@ class RollupCount(models.Model):
     measure = models.CharField(max_length=24)
     dim = models.CharField(max_length=10, choices=Dim.choices)
     key = models.CharField(max_length=120, blank=True, default="")
+    # "" for the whole register; else the county (区县) the cases are in, by its region path: a
+    # county's or a city's supervisor reads these few rows too, not the fine table.
+    area = models.CharField(max_length=60, blank=True, default="")
     value = models.BigIntegerField()
 
     class Meta:
-        indexes = [models.Index(fields=["dim", "measure", "day"], name="rollup_dim_measure_day")]
+        indexes = [
+            models.Index(fields=["dim", "measure", "day"], name="rollup_dim_measure_day"),
+            models.Index(fields=["dim", "area", "day"], name="rollup_dim_area_day"),
+        ]
 
 
 class FillState(models.Model):

@@ -17,7 +17,7 @@ from django.db.models import Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from banshi.core.errors import InvalidInput
-from banshi.orgs.enums import Agency, Role
+from banshi.orgs.enums import Agency, RegionLevel, Role
 from banshi.orgs.models import Person, Region, Unit
 from banshi.orgs.scoping import sees_region, unit_subtree_ids
 from banshi.stats.models import DailyCount, Dim, RollupCount
@@ -38,6 +38,16 @@ class StatsScope:
     unit_ids: tuple[int, ...] = ()
     label: str = ""
     root_unit_id: int = 0  # the unit whose subtree `unit_ids` is (drill-downs name it with its subtree)
+
+    def rolled(self) -> QuerySet[RollupCount] | None:
+        """The rollup rows of this scope, when it has them: the whole register, or a county or
+        city region (its counties' rows); None for a town or a set of units (the fine table)."""
+        if self.everything:
+            return RollupCount.objects.filter(area="")
+        if self.region_path and all(len(c) == 6 for c in self.region_path.strip("/").split("/")):
+            counties = Region.objects.filter(path__startswith=self.region_path, level=RegionLevel.COUNTY).values("path")
+            return RollupCount.objects.filter(Q(area__in=counties) | Q(area=self.region_path))
+        return None
 
     def daily(self) -> QuerySet[DailyCount]:
         if self.everything:
@@ -75,8 +85,9 @@ def _period(start: date, end: date) -> Q:
 
 
 def totals(scope: StatsScope, start: date, end: date, measures: tuple[str, ...] | None = None) -> dict[str, int]:
-    if scope.everything:
-        qs: QuerySet[Any] = RollupCount.objects.filter(_period(start, end), dim=Dim.ALL)
+    rolled = scope.rolled()
+    if rolled is not None:
+        qs: QuerySet[Any] = rolled.filter(_period(start, end), dim=Dim.ALL)
     else:
         qs = scope.daily().filter(_period(start, end))
     if measures is not None:
@@ -86,8 +97,9 @@ def totals(scope: StatsScope, start: date, end: date, measures: tuple[str, ...] 
 
 def daily(scope: StatsScope, start: date, end: date, measures: tuple[str, ...]) -> dict[str, dict[date, int]]:
     """measure → day → count (days without counts are absent)."""
-    if scope.everything:
-        qs: QuerySet[Any] = RollupCount.objects.filter(_period(start, end), dim=Dim.ALL, measure__in=measures)
+    rolled = scope.rolled()
+    if rolled is not None:
+        qs: QuerySet[Any] = rolled.filter(_period(start, end), dim=Dim.ALL, measure__in=measures)
     else:
         qs = scope.daily().filter(_period(start, end), measure__in=measures)
     out: dict[str, dict[date, int]] = defaultdict(dict)
@@ -106,8 +118,9 @@ def breakdown(scope: StatsScope, start: date, end: date, dim: str, measures: tup
         raise InvalidInput(_("不支持的统计维度：%(dim)s") % {"dim": dim}, code="invalid_dim")
     out: dict[str, dict[str, int]] = defaultdict(dict)
     rows: Any
-    if scope.everything:
-        rows = (RollupCount.objects.filter(_period(start, end), dim=dim, measure__in=measures)
+    rolled = scope.rolled()
+    if rolled is not None:
+        rows = (rolled.filter(_period(start, end), dim=dim, measure__in=measures)
                 .values_list("key", "measure").annotate(v=Sum("value")).order_by())
     else:
         field = _DAILY_FIELD[Dim(dim)]

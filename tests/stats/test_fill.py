@@ -91,7 +91,7 @@ def test_a_fill_killed_midway_resumes_to_the_same_counts(world: World) -> None:
     FillState.objects.all().delete()
     fill(now=end)
     assert snapshot() == resumed
-    assert sum(v for m, v in RollupCount.objects.filter(dim="all", measure="received").values_list("measure", "value")) == 21
+    assert sum(RollupCount.objects.filter(dim="all", measure="received", area="").values_list("value", flat=True)) == 21
 
 
 @pytest.mark.django_db
@@ -164,3 +164,20 @@ def test_scopes(world: World) -> None:
     # The station's leader sees what counted toward the station: dispatches, replies, follow-ups.
     assert leader.get("received", 0) == 0 and leader["dispatched"] == 21 and leader["replied"] == 14
     assert other == {}
+
+
+@pytest.mark.django_db
+def test_a_county_reads_its_rollups_and_they_agree_with_the_fine_table(world: World) -> None:
+    from django.db.models import Sum
+
+    busy_week(world)
+    fill(now=T0 + timedelta(days=9))
+    start, end = date(2026, 10, 1), date(2026, 10, 31)
+    for person in (world.supervisor, world.other_supervisor):
+        scope = queries.scope_for(person)
+        assert scope.rolled() is not None  # a county's supervisor: the few rollup rows
+        fine = dict(scope.daily().filter(day__gte=start, day__lte=end).values_list("measure")
+                    .annotate(v=Sum("value")).order_by())
+        assert queries.totals(scope, start, end) == fine
+        by_channel = queries.breakdown(scope, start, end, "channel", ("received",))
+        assert sum(v.get("received", 0) for v in by_channel.values()) == fine.get("received", 0)
