@@ -17,9 +17,11 @@ from banshi.core.privacy import id_number_normalise, phone_normalise
 from banshi.intake.services import (
     AID_UNITS,
     MEDIATION_UNITS,
+    NOTARY_UNITS,
     aid_exemption_options,
     aid_matter_options,
     mediation_dispute_options,
+    notary_matter,
     service_unit_ids,
 )
 
@@ -290,3 +292,62 @@ class AidObjectionForm(forms.Form):
         **_messages(required=gettext_lazy("请写明您不同意不予法律援助决定的理由。"),
                     too_long=gettext_lazy("异议理由最多%(limit_value)d个字，现在是%(show_value)d个字。")),
         "null_characters_not_allowed": gettext_lazy("异议理由中有无法识别的字符，请删除后重新填写。")})
+
+
+def _pick(message: str, field: forms.Field) -> forms.Field:
+    """A field whose every error (missing, not a number, a NUL byte …) says one Chinese sentence."""
+    field.error_messages.update({k: message for k in (
+        "required", "invalid", "min_value", "max_value", "invalid_choice", "null_characters_not_allowed", "max_length")})
+    return field
+
+
+class NotaryBookForm(forms.Form):
+    """公证预约: the matter, the office, a free slot of it, in person or by video, and who comes
+    (the booking code and the reminder come by SMS). The domain (`book`) decides the rest."""
+
+    def __init__(self, *args: Any, **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        self.fields["matter"] = _pick(_("请选择要办理的公证事项。"), forms.CharField(max_length=40))
+        self.fields["office"] = _pick(_("请从列表中选择公证处。"),
+                                      forms.IntegerField(min_value=1, max_value=UNIT_ID_MAX))
+        self.fields["slot"] = _pick(_("请选择一个预约时段。"), forms.IntegerField(min_value=1, max_value=UNIT_ID_MAX))
+        self.fields["mode"] = _pick(_("请选择办理方式：到公证处办理或远程视频办理。"), forms.ChoiceField(
+            choices=[("in_person", "in_person"), ("video", "video")]))
+        self.fields["name"] = _text(_("您的姓名"), 60, required_message=_("请填写您的姓名。"))
+        self.fields["phone"] = _text(_("您的手机号码"), 30, required_message=_(
+            "请填写手机号码：用于接收预约码和提醒短信。"))
+        expired = _("页面已过期，请刷新后重新提交。")
+        self.fields["submission_id"] = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput,
+                                                       error_messages={"max_length": expired,
+                                                                       "null_characters_not_allowed": expired})
+
+    def clean_matter(self) -> str:
+        code = str(self.cleaned_data["matter"]).strip()
+        if notary_matter(code) is None:
+            raise forms.ValidationError(_("请选择要办理的公证事项。"))
+        return code
+
+    def clean_office(self) -> int:
+        unit_id = int(self.cleaned_data["office"])
+        if unit_id not in service_unit_ids(NOTARY_UNITS):
+            raise forms.ValidationError(_("请从列表中选择公证处。"))
+        return unit_id
+
+    def clean_phone(self) -> str:
+        return _phone_clean(self.cleaned_data.get("phone") or "")
+
+    def clean_submission_id(self) -> str:
+        raw = (self.cleaned_data.get("submission_id") or "").strip()
+        return raw if _KEY.match(raw) else ""
+
+
+class NotaryCancelForm(forms.Form):
+    """取消公证预约: the booking code and the phone number booked with."""
+
+    def __init__(self, *args: Any, **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        self.fields["code"] = _text(_("预约码"), 12, required_message=_("请填写预约码（预约成功时的8位字母数字）。"))
+        self.fields["phone"] = _text(_("预约时填写的手机号码"), 30, required_message=_("请填写预约时填写的手机号码。"))
+
+    def clean_phone(self) -> str:
+        return _phone_clean(self.cleaned_data.get("phone") or "")

@@ -38,6 +38,8 @@ from banshi.intake.forms import (
     AidDocumentsForm,
     AidObjectionForm,
     MediationApplyForm,
+    NotaryBookForm,
+    NotaryCancelForm,
     RateForm,
     SubmitForm,
     SupplementForm,
@@ -45,6 +47,7 @@ from banshi.intake.forms import (
     idempotency_key_clean,
 )
 from banshi.intake.ratelimit import client_ip, rate_hit, rate_refund
+from banshi.notary import domain as nt
 from banshi.orgs.enums import RegionLevel
 from banshi.orgs.models import Region
 from banshi.services import catalog
@@ -494,6 +497,109 @@ def mediation_apply(request: HttpRequest) -> HttpResponse:
     except ValidationError:
         return _page(request, "mediation_apply.html", _mediation_ctx(form, _("填写的内容不正确，请检查后重新提交。")), status=400)
     return _application_done(request, d["submission_id"], case)
+
+
+# -- 公证预约 -----------------------------------------------------------------------------------------
+
+SESSION_NOTARY = "portal_notary"  # the last booking of this session: {"code", "submission_id"}
+
+
+def _notary_choice(request: HttpRequest) -> tuple[str, int | None, str]:
+    """The matter and the office chosen (GET on the first step, the hidden fields on a POST);
+    anything that is not one of the listed ones is dropped with a message (never a 500)."""
+    src = request.POST if request.method == "POST" else request.GET
+    matter = str(src.get("matter") or "").strip()[:40]
+    office_raw = str(src.get("office") or "").strip()[:20]
+    problems = []
+    if matter and services.notary_matter(matter) is None:
+        problems.append(_("公证事项不正确，请从列表中选择。"))
+        matter = ""
+    office: int | None = None
+    if office_raw:
+        if office_raw.isascii() and office_raw.isdigit() and int(office_raw) in services.service_unit_ids(services.NOTARY_UNITS):
+            office = int(office_raw)
+        else:
+            problems.append(_("公证处不正确，请从列表中选择。"))
+    return matter, office, "；".join(problems)
+
+
+def _notary_ctx(form: NotaryBookForm, matter: str, office: int | None, error: str = "") -> dict[str, Any]:
+    groups = services.service_unit_groups(services.NOTARY_UNITS)
+    offices = {u["id"]: u["name"] for g in groups for u in g["units"]}
+    chosen = services.notary_matter(matter) if matter else None
+    days = services.notary_free_days(office, matter) if chosen and office else []
+    return {"form": form, "error": error, "matters": services.notary_matter_options(), "unit_groups": groups,
+            "matter": chosen, "office": office, "office_name": offices.get(office or 0, ""), "days": days,
+            "step": 2 if chosen and office else 1}
+
+
+@require_http_methods(["GET", "POST"])
+def notary_book(request: HttpRequest) -> HttpResponse:
+    """公证预约: (1) the matter — its one-time checklist, video or not, fee, period — and the office;
+    (2) a free slot (周末不打烊 and special weeks marked), in person or by video, name and phone.
+    Booked through the notary domain's `book` with no actor; its refusals (the last place taken a
+    moment before, a phone with too many bookings …) are shown in Chinese with their status."""
+    matter, office, problem = _notary_choice(request)
+    if request.method == "GET":
+        single = _single_unit(services.service_unit_groups(services.NOTARY_UNITS))
+        form = NotaryBookForm(initial={"submission_id": secrets.token_hex(16), "mode": "in_person",
+                                       "matter": matter, "office": office or single})
+        ctx = _notary_ctx(form, matter, office or (single if matter and not problem else None), problem)
+        return _page(request, "notary_book.html", ctx, status=400 if problem else 200)
+    form = NotaryBookForm(request.POST)
+    try:
+        rate_hit("submit_ip", client_ip(request))
+        if not form.is_valid():
+            return _page(request, "notary_book.html", _notary_ctx(form, matter, office, problem), status=400)
+        d = form.cleaned_data
+        last = request.session.get(SESSION_NOTARY) or {}
+        if d["submission_id"] and last.get("submission_id") == d["submission_id"]:
+            return HttpResponseRedirect(reverse("portal:notary_booked"))  # a second tap: the first booking
+        rate_hit("submit_phone", d["phone"])
+        booking = services.citizen_notary_book(slot_id=d["slot"], matter=d["matter"], mode=d["mode"],
+                                               name=d["name"], phone=d["phone"])
+    except DomainError as exc:
+        return _page(request, "notary_book.html", _notary_ctx(form, matter, office, exc.message), status=exc.status)
+    except ValidationError:
+        return _page(request, "notary_book.html",
+                     _notary_ctx(form, matter, office, _("填写的内容不正确，请检查后重新提交。")), status=400)
+    request.session[SESSION_NOTARY] = {"code": booking.code, "submission_id": d["submission_id"]}
+    if booking.case is not None:
+        _grant(request, booking.case, personal=True)
+    return HttpResponseRedirect(reverse("portal:notary_booked"))
+
+
+@require_GET
+def notary_booked(request: HttpRequest) -> HttpResponse:
+    """The booking just made: its code, the time and place, and the checklist again."""
+    code = (request.session.get(SESSION_NOTARY) or {}).get("code")
+    try:
+        booking = nt.booking_get(code) if code else None
+    except NotFound:
+        booking = None
+    if booking is None:
+        return HttpResponseRedirect(reverse("portal:notary_book"))
+    return _page(request, "notary_booked.html", {
+        "b": nt.booking_out(booking), "matter": services.notary_matter(booking.matter),
+        "tracking_code": booking.case.tracking_code if booking.case else ""})
+
+
+@require_http_methods(["GET", "POST"])
+def notary_cancel(request: HttpRequest) -> HttpResponse:
+    """取消公证预约 with the code and the phone booked with (before the slot starts); the place is freed."""
+    if request.method == "GET":
+        form = NotaryCancelForm(initial={"code": str(request.GET.get("code") or "")[:12].replace("\x00", "")})
+        return _page(request, "notary_cancel.html", {"form": form})
+    form = NotaryCancelForm(request.POST)
+    if not form.is_valid():
+        return _page(request, "notary_cancel.html", {"form": form}, status=400)
+    try:
+        rate_hit("citizen_action_ip", client_ip(request))
+        booking = services.citizen_notary_cancel(code=form.cleaned_data["code"], phone=form.cleaned_data["phone"])
+    except DomainError as exc:
+        return _page(request, "notary_cancel.html", {"form": form, "error": exc.message}, status=exc.status)
+    return _page(request, "notary_cancel.html", {"form": NotaryCancelForm(), "cancelled": nt.booking_out(booking,
+                                                                                                      masked=True)})
 
 
 @require_GET

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import transaction
@@ -24,6 +24,11 @@ from banshi.cases.workflow import definition_for, state_label
 from banshi.core.errors import Conflict, InvalidInput, NotFound
 from banshi.core.privacy import mask_name, mask_phone, phone_normalise
 from banshi.intake.models import ServicePoint
+from banshi.notary import catalog as nt_catalog
+from banshi.notary import domain as nt
+from banshi.notary.documents import period_words
+from banshi.notary.inputs import BookingIn
+from banshi.notary.models import NotaryBooking
 from banshi.orgs.enums import UnitKind
 from banshi.orgs.models import Region, Unit
 from banshi.services import catalog
@@ -420,3 +425,46 @@ def citizen_matter(case: Case, *, personal: bool) -> dict[str, Any] | None:
     if personal:
         out.update({"room": f["room"], "mediators": f["mediators"], "next_channel_label": f["next_channel_label"]})
     return out
+
+
+# -- 公证预约 -----------------------------------------------------------------------------------------
+
+NOTARY_UNITS: tuple[str, ...] = (UnitKind.NOTARY,)
+NOTARY_DAYS_AHEAD = 30  # the portal lists the free places of the next 30 days
+
+
+def notary_matter_options() -> list[dict[str, Any]]:
+    """The notary matters as the booking page shows them: the one-time checklist (最多跑一次),
+    whether it can be done by video (and why not), the fee note and the period in words."""
+    return [{**m, "period_words": period_words(m["period"])} for m in nt_catalog.matters().values()]
+
+
+def notary_matter(code: str) -> dict[str, Any] | None:
+    return next((m for m in notary_matter_options() if m["code"] == code), None)
+
+
+def notary_free_days(office_id: int, matter: str, *, days: int = NOTARY_DAYS_AHEAD,
+                     now: datetime | None = None) -> list[dict[str, Any]]:
+    """The office's slots with a free place for the matter, day by day from today (the notary
+    domain's `slots_free`): each with its 周末不打烊 / special-week label and whether video is offered."""
+    now = now or timezone.now()
+    today = timezone.localtime(now).date()
+    out = []
+    for i in range(days):
+        day = today + timedelta(days=i)
+        slots = [nt.slot_out(s) for s in nt.slots_free(office_id, day, matter=matter, now=now)]
+        if slots:
+            out.append({"date": day, "label": f"{day.month}月{day.day}日（周{nt.WEEKDAYS[day.weekday()]}）",
+                        "slots": slots})
+    return out
+
+
+def citizen_notary_book(*, slot_id: int, matter: str, mode: str, name: str, phone: str,
+                        now: datetime | None = None) -> NotaryBooking:
+    """预约公证 from the portal: the notary domain's `book` with no actor (the citizen)."""
+    return nt.book(BookingIn(slot_id=slot_id, matter=matter, mode=mode, citizen_name=to_simplified(name.strip()),
+                             citizen_phone=phone), actor=None, now=now)
+
+
+def citizen_notary_cancel(*, code: str, phone: str, now: datetime | None = None) -> NotaryBooking:
+    return nt.booking_cancel(code, actor=None, phone=phone, reason=_("群众在网上取消"), now=now)

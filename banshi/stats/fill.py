@@ -191,11 +191,16 @@ def county_path(path: str) -> str:
 
 
 def _rollups(acc: _Day) -> Counter[tuple[str, str, str, str]]:
-    """(measure, dim, key, area) → count: over the whole register (area "") and per county."""
+    """(measure, dim, key, area) → count: over the whole register (area ""), per county (its path)
+    and per unit ("unit:<id>")."""
     out: Counter[tuple[str, str, str, str]] = Counter()
     for (measure, dims), n in acc.counts.items():
-        county = county_path(dims[1])
-        for area in ("", county) if county else ("",):
+        areas = [""]
+        if county := county_path(dims[1]):
+            areas.append(county)
+        if dims[0]:
+            areas.append(f"unit:{dims[0]}")
+        for area in areas:
             out[(measure, Dim.ALL, "", area)] += n
             for dim, key in zip(ROLLUP_DIMS, (str(dims[0]), *dims[1:]), strict=True):
                 out[(measure, dim, key, area)] += n

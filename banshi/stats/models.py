@@ -53,8 +53,8 @@ class RollupCount(models.Model):
     measure = models.CharField(max_length=24)
     dim = models.CharField(max_length=10, choices=Dim.choices)
     key = models.CharField(max_length=120, blank=True, default="")
-    # "" for the whole register; else the county (区县) the cases are in, by its region path: a
-    # county's or a city's supervisor reads these few rows too, not the fine table.
+    # "" for the whole register; a county (区县) the cases are in, by its region path; or the unit
+    # the events counted toward ("unit:<id>"): supervisors and unit leaders read these few rows too.
     area = models.CharField(max_length=60, blank=True, default="")
     value = models.BigIntegerField()
 

@@ -40,13 +40,15 @@ class StatsScope:
     root_unit_id: int = 0  # the unit whose subtree `unit_ids` is (drill-downs name it with its subtree)
 
     def rolled(self) -> QuerySet[RollupCount] | None:
-        """The rollup rows of this scope, when it has them: the whole register, or a county or
-        city region (its counties' rows); None for a town or a set of units (the fine table)."""
+        """The rollup rows of this scope, when it has them: the whole register, a county or city
+        region (its counties' rows), a unit and its sub-units; None for a town (the fine table)."""
         if self.everything:
             return RollupCount.objects.filter(area="")
         if self.region_path and all(len(c) == 6 for c in self.region_path.strip("/").split("/")):
             counties = Region.objects.filter(path__startswith=self.region_path, level=RegionLevel.COUNTY).values("path")
             return RollupCount.objects.filter(Q(area__in=counties) | Q(area=self.region_path))
+        if self.unit_ids and not self.region_path:
+            return RollupCount.objects.filter(area__in=[f"unit:{i}" for i in self.unit_ids])
         return None
 
     def daily(self) -> QuerySet[DailyCount]:

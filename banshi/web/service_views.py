@@ -48,9 +48,11 @@ SERVICE_KINDS: dict[str, tuple[str, ...]] = {
     UnitKind.LEGAL_AID: ("legal_aid",),
     UnitKind.MEDIATION: ("mediation",),
     UnitKind.JUSTICE_OFFICE: ("mediation",),
+    UnitKind.NOTARY: ("notary",),
 }
 NEW_PAGES = {"legal_aid": ("web:legal_aid_new", gettext_lazy("法律援助申请登记")),
-             "mediation": ("web:mediation_new", gettext_lazy("调解登记"))}
+             "mediation": ("web:mediation_new", gettext_lazy("调解登记")),
+             "notary": ("web:notary_day", gettext_lazy("当日预约"))}
 OBJECTION_RESULTS = {"upheld": "异议成立，决定给予法律援助", "dismissed": "异议不成立，维持不予法律援助的决定"}
 
 
@@ -71,6 +73,10 @@ def event_label(kind: str, action: str) -> str:
 def matter_panel(case: Case) -> dict[str, Any] | None:
     """The matter's file as the 案卷 panel shows it: matter_file's fields, with the articles and
     results spelled out."""
+    if case.kind == "notary":
+        from banshi.notary.files import notary_file
+
+        return notary_file(case)
     f = matter_file(case)
     if f is None:
         return None
@@ -124,6 +130,11 @@ def rooms_for(case: Case) -> list[tuple[str, str]]:
 
 
 def document_links(case: Case) -> list[dict[str, str]]:
+    if case.kind == "notary":
+        from banshi.web.notary_views import document_link
+
+        link = document_link(case)
+        return [link] if link else []
     return [{"code": d.code, "title": d.title,
              "html": reverse("web:case_document", args=[case.pk, d.code]),
              "pdf": reverse("web:case_document_pdf", args=[case.pk, d.code])} for d in documents_for(case)]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from banshi.web import admin_views, case_views, console_views, service_views, stats_views, views
+from banshi.web import admin_views, case_views, console_views, notary_views, service_views, stats_views, views
 
 app_name = "web"
 
@@ -29,6 +29,9 @@ urlpatterns = [
     path("cases/<int:case_id>/documents/<slug:doc>.html", service_views.case_document, name="case_document_html"),
     path("cases/<int:case_id>/documents/<slug:doc>.pdf", service_views.case_document, {"fmt": "pdf"},
          name="case_document_pdf"),
+    path("cases/<int:case_id>/notary-document", notary_views.notary_document, name="notary_document"),
+    path("notary/day/", notary_views.notary_day, name="notary_day"),
+    path("notary/slots/", notary_views.notary_slots, name="notary_slots"),
     path("services/legal-aid/new", service_views.legal_aid_new, name="legal_aid_new"),
     path("services/mediation/new", service_views.mediation_new, name="mediation_new"),
     path("stats/", stats_views.dashboard, name="stats"),

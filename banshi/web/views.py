@@ -136,13 +136,15 @@ def home(request: HttpRequest) -> HttpResponse:
     person = me(request)
     if person.role == Role.ADMIN or person.unit is None:
         return render(request, "web/home_admin.html", {})
+    from banshi.web.notary_views import notary_links
     from banshi.web.service_views import service_sections
 
     names = ROLE_QUEUES.get(person.role, tuple(QUEUES))
     counts = queue_counts_for(person, names)
     queues = [(q, QUEUES[q], counts[q]) for q in names]
     # Staff of a legal-aid centre, a mediation committee or a 司法所: their open matters by state.
-    return render(request, "web/home.html", {"queues": queues, "services": service_sections(person)})
+    return render(request, "web/home.html", {"queues": queues, "services": service_sections(person),
+                                              "notary_links": notary_links(person)})
 
 
 # -- queues --------------------------------------------------------------------------------------

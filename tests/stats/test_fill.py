@@ -127,7 +127,8 @@ def test_nothing_the_reports_read_touches_the_case_register(world: World) -> Non
     busy_week(world)
     fill(now=T0 + timedelta(days=9))
     start, end = date(2026, 10, 1), date(2026, 10, 31)
-    scopes = [queries.EVERYTHING, queries.scope_for(world.supervisor), queries.scope_for(world.leader)]
+    town = queries.StatsScope(region_path=f"{world.district.path}130302001/")  # a town: the fine table
+    scopes = [queries.EVERYTHING, queries.scope_for(world.supervisor), queries.scope_for(world.leader), town]
     with CaptureQueriesContext(connection) as ctx:
         for scope in scopes:
             queries.totals(scope, start, end)
@@ -173,9 +174,9 @@ def test_a_county_reads_its_rollups_and_they_agree_with_the_fine_table(world: Wo
     busy_week(world)
     fill(now=T0 + timedelta(days=9))
     start, end = date(2026, 10, 1), date(2026, 10, 31)
-    for person in (world.supervisor, world.other_supervisor):
+    for person in (world.supervisor, world.other_supervisor, world.leader, world.court_leader):
         scope = queries.scope_for(person)
-        assert scope.rolled() is not None  # a county's supervisor: the few rollup rows
+        assert scope.rolled() is not None  # a county's supervisor, a unit's leader: the few rollup rows
         fine = dict(scope.daily().filter(day__gte=start, day__lte=end).values_list("measure")
                     .annotate(v=Sum("value")).order_by())
         assert queries.totals(scope, start, end) == fine
