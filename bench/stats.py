@@ -1206,6 +1206,12 @@ def main() -> int:
     if "fill_full" not in meta:
         before = meta.get("fill_full_progress")
         if before:
+            # fill() moves FillState.event_id/case_id only at its end, so after an interruption it
+            # would start again from the first event; no event arrives meanwhile here, so the
+            # watermark's ids are moved to the current maxima and it resumes after done_through.
+            with connection.cursor() as cur:
+                cur.execute("UPDATE stats_fillstate SET event_id = (SELECT max(id) FROM cases_caseevent), "
+                            "case_id = (SELECT max(id) FROM cases_case)")
             say(f"  full fill: resuming an interrupted one behind its watermark ({before['days']} days done in "
                 f"{before['seconds']:.0f} s, through {before['last']})")
         else:  # from empty count tables
